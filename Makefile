@@ -1,0 +1,48 @@
+# crm_customer_management: the two commands a newcomer types are `make run` and `make test`.
+# Odoo is found at $ODOO_SOURCE, else ~/.cache/crm-customer-management/odoo-18.0 (see README).
+SHELL := /bin/bash
+SIZE ?= 200
+SEED ?= 42
+ENV := . tools/env.sh
+
+.PHONY: help setup run stop shell test test-pure lint bench demo-data pg-stop
+
+help:
+	@echo "make run        setup, create the demo database once, serve Odoo on http://localhost:8069"
+	@echo "make test       pure analytics tests + the Odoo suite on a fresh database"
+	@echo "make test-pure  the pure analytics tests only (seconds)"
+	@echo "make stop       stop Odoo and the private PostgreSQL cluster"
+	@echo "make shell      Odoo shell on the demo database"
+	@echo "make bench      benchmark (SIZE=100000 customers by default)"
+	@echo "make lint       ruff and pylint-odoo"
+	@echo "make setup      find or download Odoo 18.0, build the virtualenv, start PostgreSQL"
+
+setup:
+	@bash tools/setup.sh
+
+run: setup
+	@bash tools/run.sh start
+
+stop:
+	@bash tools/run.sh stop
+
+shell: setup
+	@$(ENV); bin/odoo shell -d "$$CCM_DEMO_DB" --no-http
+
+demo-data: setup
+	@$(ENV); PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/python" tools/generate_data.py \
+		-c "$$CCM_CONF" -d "$$CCM_DEMO_DB" --customers $(SIZE) --seed $(SEED)
+
+test: setup
+	@bash tools/test.sh
+
+test-pure:
+	@$(ENV); "$$CCM_VENV/bin/pytest" -q -p no:cacheprovider -p no:odoo tests
+
+lint: setup
+	@$(ENV); "$$CCM_VENV/bin/ruff" check . && \
+		PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/pylint" --rcfile=.pylintrc crm_customer_management
+
+bench: setup
+	@$(ENV); PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/python" tools/bench.py \
+		-c "$$CCM_CONF" --customers $(if $(filter 200,$(SIZE)),100000,$(SIZE)) --seed $(SEED)

@@ -1,0 +1,13 @@
+from odoo import models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        customer_moves = posted.filtered(lambda m: m.is_sale_document(include_receipts=False))
+        if customer_moves:
+            self.env["crm.customer.value"]._schedule_refresh(
+                (m.company_id.id, m.commercial_partner_id.id) for m in customer_moves)
+        return posted

@@ -1,0 +1,467 @@
+import io
+import logging
+import math
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..analytics import profile, rfm, value
+
+_logger = logging.getLogger(__name__)
+
+RFM_SEGMENTS = rfm.SEGMENTS
+VALUE_TIERS = value.TIERS
+
+# Raw figures gathered by SQL, and the derived ones from the analytics core: the columns
+# written back to crm_customer_value by the bulk refresh.
+RAW_COLUMNS = [
+    "order_count", "order_count_12m", "order_amount", "first_order_date", "last_order_date",
+    "margin", "margin_12m", "revenue", "revenue_12m",
+    "overdue_amount", "paid_count", "delivered_qty", "returned_qty", "delivery_count",
+    "return_count", "complaint_count",
+]
+DERIVED_COLUMNS = [
+    "avg_order_value", "avg_payment_delay", "late_payment_share", "return_rate",
+    "cost_to_serve", "net_value", "recency_days", "r_score", "f_score", "m_score",
+    "rfm_score", "rfm_segment", "probability_alive", "churn_probability",
+    "expected_purchases", "clv_predicted", "value_tier",
+]
+INTEGER_COLUMNS = {"order_count", "order_count_12m", "paid_count", "delivery_count",
+                   "return_count", "complaint_count", "recency_days", "r_score", "f_score",
+                   "m_score"}
+# stored related fields copied from res_partner by the bulk upsert
+PARTNER_COLUMNS = ["user_id", "country_id", "industry_id",
+                   "dominant_need_category_id"]
+DATE_COLUMNS = {"first_order_date", "last_order_date"}
+
+
+class CrmCustomerValue(models.Model):
+    """The value profile of one customer (commercial entity) in one company.
+
+    One row per (customer, company), written in bulk by ``_refresh``: the figures come from
+    sales, accounting and inventory through set-based SQL, the scores from the pure
+    analytics core. Never edited by hand.
+    """
+
+    _name = "crm.customer.value"
+    _description = "Customer Value Profile"
+    _order = "net_value desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True,
+                                 readonly=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 ondelete="cascade")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    # stored copies of the partner's fields, to group by them (also set by the bulk upsert)
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True)
+    country_id = fields.Many2one(related="partner_id.country_id", store=True)
+    industry_id = fields.Many2one(related="partner_id.industry_id", store=True)
+    dominant_need_category_id = fields.Many2one(
+        related="partner_id.dominant_need_category_id", string="Dominant Need", store=True)
+    refreshed_at = fields.Datetime(readonly=True)
+
+    # Sales
+    order_count = fields.Integer("Orders", readonly=True, aggregator="sum")
+    order_count_12m = fields.Integer("Orders (12 months)", readonly=True, aggregator="sum")
+    order_amount = fields.Monetary("Ordered (untaxed)", readonly=True)
+    first_order_date = fields.Date(readonly=True, aggregator="min")
+    last_order_date = fields.Date(readonly=True, aggregator="max")
+    avg_order_value = fields.Monetary("Average Order Value", readonly=True, aggregator="avg")
+    margin = fields.Monetary("Margin", readonly=True)
+    margin_12m = fields.Monetary("Margin (12 months)", readonly=True)
+    revenue = fields.Monetary("Revenue", readonly=True,
+                              help="Posted customer invoices minus posted credit notes, untaxed.")
+    revenue_12m = fields.Monetary("Revenue (12 months)", readonly=True)
+    # Accounting
+    avg_payment_delay = fields.Float(
+        "Average Payment Delay (days)", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Payment date minus due date, weighted by amount, over paid invoices.")
+    overdue_amount = fields.Monetary("Overdue Today", readonly=True)
+    paid_count = fields.Integer("Paid Invoices", readonly=True)
+    late_payment_share = fields.Float("Paid Late (%)", readonly=True, aggregator="avg",
+                                      digits=(16, 1))
+    # Inventory
+    delivered_qty = fields.Float("Delivered Quantity", readonly=True)
+    returned_qty = fields.Float("Returned Quantity", readonly=True)
+    delivery_count = fields.Integer("Deliveries", readonly=True)
+    return_count = fields.Integer("Returns", readonly=True)
+    return_rate = fields.Float("Return Rate (%)", readonly=True, aggregator="avg",
+                               digits=(16, 1))
+    complaint_count = fields.Integer("Complaints", readonly=True)
+    # Cost to serve
+    cost_to_serve = fields.Monetary(readonly=True)
+    net_value = fields.Monetary(readonly=True, help="Margin minus cost to serve.")
+    # RFM
+    recency_days = fields.Integer("Recency (days)", readonly=True, aggregator="avg")
+    r_score = fields.Integer("R", readonly=True, aggregator="avg")
+    f_score = fields.Integer("F", readonly=True, aggregator="avg")
+    m_score = fields.Integer("M", readonly=True, aggregator="avg")
+    rfm_score = fields.Char("RFM", readonly=True, index=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True,
+                                   index=True)
+    # Future value
+    probability_alive = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
+    churn_probability = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
+    expected_purchases = fields.Float("Expected Purchases", readonly=True, digits=(16, 2))
+    clv_predicted = fields.Monetary("Predicted CLV", readonly=True)
+    # Tier
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)",
+         "A customer has one value profile per company."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    @api.model
+    def action_refresh_all(self):
+        if not self.env.user.has_group("crm_customer_management.group_manager"):
+            raise UserError(_("Only Customer Management managers can refresh all customers."))
+        for company in self.env.companies:
+            self.sudo()._refresh(company)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": _("Customer value profiles refreshed."), "type": "success",
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    @api.model
+    def _cron_refresh_all(self):
+        for company in self.env["res.company"].search([]):
+            self._refresh(company)
+
+    # ------------------------------------------------------------------
+    # Refresh service
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _schedule_refresh(self, company_partner_pairs):
+        """Refresh these (company id, partner id) pairs once, at the end of the transaction:
+        posting, paying or returning many documents at once costs one refresh per company.
+        Partners are rolled up to their commercial entity."""
+        data = self.env.cr.precommit.data.setdefault(
+            "crm_customer_management.refresh", {})
+        if not data:
+            self.env.cr.precommit.add(self._run_scheduled_refresh)
+        for company_id, partner_id in company_partner_pairs:
+            if company_id and partner_id:
+                data.setdefault(company_id, set()).add(partner_id)
+
+    def _run_scheduled_refresh(self):
+        data = self.env.cr.precommit.data.pop("crm_customer_management.refresh", {})
+        for company_id, partner_ids in data.items():
+            partners = self.env["res.partner"].browse(partner_ids).exists()
+            company = self.env["res.company"].browse(company_id)
+            self.sudo()._refresh(company, partners.commercial_partner_id.ids)
+
+    @api.model
+    def _refresh(self, company, partner_ids=None):
+        """Recompute the profiles of ``company``'s customers: all of them (fitting the
+        population models and the RFM breakpoints) or only ``partner_ids`` (commercial
+        partner ids, scored against the last full refresh). Returns the number of rows."""
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        full = partner_ids is None
+        if not full:
+            partner_ids = sorted(set(partner_ids))
+            if not partner_ids:
+                return 0
+        raw = self._gather(company, today, partner_ids)
+        state = None
+        if not full:
+            state = company.ccm_value_state or {
+                "rfm": {k: [math.nan] * 4 for k in ("recency", "frequency", "monetary")},
+                "bgnbd": None, "gg": None, "mvc_threshold": None,
+            }
+        derived, state = profile.build_profiles(raw, today, company._ccm_value_config(), state)
+        frame = pd.concat([raw.reindex(columns=RAW_COLUMNS), derived[DERIVED_COLUMNS]], axis=1)
+        self._write_profiles(company, frame, partner_ids)
+        if full:
+            company.sudo().write({
+                "ccm_value_state": _jsonable(state),
+                "ccm_value_refreshed_at": fields.Datetime.now(),
+            })
+            self._refresh_duplicate_suspects()
+        _logger.info("Customer value refresh of %s: %d customers", company.name, len(frame))
+        return len(frame)
+
+    def _gather_params(self, company, today, partner_ids):
+        return {
+            "company_id": company.id,
+            "today": today,
+            "since": today - timedelta(days=365),
+            "partner_ids": partner_ids,
+            "all_partners": partner_ids is None,
+        }
+
+    def _gather(self, company, today, partner_ids):
+        """One DataFrame of raw figures, indexed by commercial partner id."""
+        params = self._gather_params(company, today, partner_ids)
+        frames = [
+            self._query_frame(method(), params)
+            for method in (self._sql_orders, self._sql_invoices, self._sql_payments,
+                           self._sql_stock, self._sql_complaints)
+        ]
+        raw = pd.concat([f for f in frames if f is not None], axis=1, join="outer")
+        raw.index.name = "partner_id"
+        raw["late_amount_days"] = (raw.get("paid_late_amount_days", 0.0).fillna(0.0)
+                                   if "paid_late_amount_days" in raw else 0.0)
+        if "overdue_amount_days" in raw:
+            raw["late_amount_days"] += raw["overdue_amount_days"].fillna(0.0)
+        for col in ("first_order_date", "last_order_date", "first_purchase_date",
+                    "last_purchase_date"):
+            if col in raw:
+                raw[col] = pd.to_datetime(raw[col])
+        return raw
+
+    def _query_frame(self, query, params):
+        if query is None:
+            return None
+        self.env.cr.execute(query, params)
+        cols = [d.name for d in self.env.cr.description]
+        frame = pd.DataFrame(self.env.cr.fetchall(), columns=cols)
+        frame = frame.set_index("partner_id")
+        for col in frame.columns:
+            if col.endswith("_date"):
+                continue
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        return frame
+
+    # Each _sql_* hook returns a query with %(company_id)s, %(today)s, %(since)s,
+    # %(partner_ids)s / %(all_partners)s placeholders, grouped by commercial partner.
+
+    def _sql_orders(self):
+        return """
+            WITH so AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       (so.date_order AT TIME ZONE 'UTC')::date AS day,
+                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount,
+                       COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)
+                           AS margin
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                   AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
+            ), days AS (
+                SELECT partner_id, day, COUNT(*) AS n, SUM(amount) AS amount,
+                       SUM(margin) AS margin,
+                       MIN(day) OVER (PARTITION BY partner_id) AS first_day
+                  FROM so GROUP BY partner_id, day
+            )
+            SELECT partner_id,
+                   SUM(n) AS order_count,
+                   SUM(n) FILTER (WHERE day >= %(since)s) AS order_count_12m,
+                   SUM(amount) AS order_amount,
+                   MIN(day) AS first_order_date,
+                   MAX(day) AS last_order_date,
+                   SUM(margin) AS margin,
+                   SUM(margin) FILTER (WHERE day >= %(since)s) AS margin_12m,
+                   COUNT(*) AS purchase_days,
+                   MIN(day) AS first_purchase_date,
+                   MAX(day) AS last_purchase_date,
+                   SUM(amount) FILTER (WHERE day > first_day) AS repeat_amount
+              FROM days GROUP BY partner_id
+        """
+
+    def _sql_invoices(self):
+        return """
+            SELECT m.commercial_partner_id AS partner_id,
+                   SUM(m.amount_untaxed_signed) AS revenue,
+                   SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date >= %(since)s)
+                       AS revenue_12m,
+                   SUM(m.amount_residual_signed) FILTER (WHERE m.move_type = 'out_invoice'
+                       AND m.invoice_date_due < %(today)s
+                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'))
+                       AS overdue_amount,
+                   SUM(m.amount_residual_signed * (%(today)s - m.invoice_date_due))
+                       FILTER (WHERE m.move_type = 'out_invoice'
+                       AND m.invoice_date_due < %(today)s
+                       AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'))
+                       AS overdue_amount_days
+              FROM account_move m
+             WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.company_id = %(company_id)s
+               AND (%(all_partners)s OR m.commercial_partner_id = ANY(%(partner_ids)s))
+             GROUP BY m.commercial_partner_id
+        """
+
+    def _sql_payments(self):
+        return """
+            WITH paid AS (
+                SELECT m.commercial_partner_id AS partner_id,
+                       m.amount_total_signed AS amount,
+                       MAX(apr.max_date) - m.invoice_date_due AS delay
+                  FROM account_move m
+                  JOIN account_move_line l ON l.move_id = m.id
+                       AND l.display_type = 'payment_term'
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                   AND m.payment_state IN ('paid', 'in_payment')
+                   AND m.company_id = %(company_id)s
+                   AND (%(all_partners)s OR m.commercial_partner_id = ANY(%(partner_ids)s))
+                 GROUP BY m.id
+            )
+            SELECT partner_id,
+                   SUM(amount) AS paid_amount,
+                   SUM(amount * delay) AS paid_delay_amount,
+                   COUNT(*) AS paid_count,
+                   COUNT(*) FILTER (WHERE delay > 0) AS paid_late_count,
+                   SUM(amount * GREATEST(delay, 0)) AS paid_late_amount_days
+              FROM paid GROUP BY partner_id
+        """
+
+    def _sql_stock(self):
+        return """
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(sm.product_qty) FILTER (WHERE dst.usage = 'customer') AS delivered_qty,
+                   SUM(sm.product_qty) FILTER (WHERE src.usage = 'customer') AS returned_qty,
+                   COUNT(DISTINCT sm.picking_id) FILTER (WHERE dst.usage = 'customer')
+                       AS delivery_count,
+                   COUNT(DISTINCT sm.picking_id) FILTER (WHERE src.usage = 'customer')
+                       AS return_count
+              FROM stock_move sm
+              JOIN stock_picking sp ON sp.id = sm.picking_id
+              JOIN res_partner p ON p.id = sp.partner_id
+              JOIN stock_location src ON src.id = sm.location_id
+              JOIN stock_location dst ON dst.id = sm.location_dest_id
+             WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
+               AND (src.usage = 'customer') <> (dst.usage = 'customer')
+               AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
+             GROUP BY p.commercial_partner_id
+        """
+
+    def _sql_complaints(self):
+        """Hook: the complaint workflow adds the complaint count per customer."""
+        return None
+
+    def _write_profiles(self, company, frame, partner_ids):
+        """Upsert the profiles in one COPY + one INSERT .. ON CONFLICT; post tier changes to
+        the partners' chatter; drop the rows of customers that no longer have figures."""
+        cr = self.env.cr
+        columns = RAW_COLUMNS + DERIVED_COLUMNS
+        out = frame[columns].copy()
+        for col in columns:
+            if col in INTEGER_COLUMNS:
+                out[col] = out[col].astype(float).round().astype("Int64")
+            elif col in DATE_COLUMNS:
+                out[col] = pd.to_datetime(out[col]).dt.date
+        out.index.name = "partner_id"
+        out = out.reset_index()
+        out["partner_id"] = out["partner_id"].astype("int64")
+        cr.execute(SQL("""
+            CREATE TEMP TABLE IF NOT EXISTS ccm_value_load
+                (LIKE crm_customer_value INCLUDING DEFAULTS) ON COMMIT DROP;
+            TRUNCATE ccm_value_load;
+        """))
+        buffer = io.StringIO()
+        out.replace({np.nan: None}).to_csv(buffer, index=False, header=False, na_rep="")
+        buffer.seek(0)
+        col_list = ", ".join(["partner_id"] + columns)
+        cr.copy_expert(f"COPY ccm_value_load ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
+        self._post_tier_changes(company)
+        set_cols = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns + PARTNER_COLUMNS)
+        cr.execute(SQL(
+            f"""
+            INSERT INTO crm_customer_value
+                   (partner_id, company_id, {", ".join(columns)}, {", ".join(PARTNER_COLUMNS)},
+                    refreshed_at, create_uid, create_date, write_uid, write_date)
+            SELECT l.partner_id, %(company)s, {", ".join("l." + c for c in columns)},
+                   {", ".join("p." + c for c in PARTNER_COLUMNS)},
+                   NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                   NOW() AT TIME ZONE 'UTC'
+              FROM ccm_value_load l
+              JOIN res_partner p ON p.id = l.partner_id
+            ON CONFLICT (partner_id, company_id) DO UPDATE
+               SET {set_cols}, refreshed_at = EXCLUDED.refreshed_at,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            """,  # noqa: S608 - column names are module constants
+            company=company.id, uid=self.env.uid,
+        ))
+        if partner_ids is None:
+            cr.execute(SQL(
+                """DELETE FROM crm_customer_value v
+                    WHERE v.company_id = %s
+                      AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
+                                       WHERE l.partner_id = v.partner_id)""",
+                company.id))
+        else:
+            cr.execute(SQL(
+                """DELETE FROM crm_customer_value v
+                    WHERE v.company_id = %s AND v.partner_id = ANY(%s)
+                      AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
+                                       WHERE l.partner_id = v.partner_id)""",
+                company.id, partner_ids))
+        self.invalidate_model()
+        self.env["res.partner"].invalidate_model(["customer_value_ids"])
+
+    def _post_tier_changes(self, company):
+        """One note per customer whose tier changed, on the partner's chatter, inserted in
+        one statement (the first tier a customer gets is not a change)."""
+        labels = dict(VALUE_TIERS)
+        cases = " ".join(f"WHEN '{k}' THEN %(l_{k})s" for k in labels)
+        params = {f"l_{k}": str(v) for k, v in labels.items()}
+        note = self.env.ref("mail.mt_note")
+        cr = self.env.cr
+        cr.execute(SQL(
+            f"""
+            INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id,
+                                      body, date, create_uid, create_date, write_uid,
+                                      write_date)
+            SELECT 'res.partner', v.partner_id, 'notification', %(subtype)s, %(author)s,
+                   '<p>' || %(prefix)s || ' ' || (CASE v.value_tier {cases} END) || ' → '
+                       || (CASE l.value_tier {cases} END) || ' (' || %(company)s || ')</p>',
+                   NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                   NOW() AT TIME ZONE 'UTC'
+              FROM ccm_value_load l
+              JOIN crm_customer_value v ON v.partner_id = l.partner_id
+                   AND v.company_id = %(company_id)s
+             WHERE v.value_tier IS NOT NULL AND l.value_tier IS NOT NULL
+               AND v.value_tier <> l.value_tier
+            """,  # noqa: S608 - CASE branches are built from module constants
+            subtype=note.id, author=self.env.user.partner_id.id,
+            prefix=_("Value tier changed:"), company=company.name, company_id=company.id,
+            uid=self.env.uid, **params,
+        ))
+        self.env["mail.message"].invalidate_model()
+
+    @api.model
+    def _refresh_duplicate_suspects(self):
+        """Flag commercial partners that share an e-mail, a VAT number or a phone number
+        (last 9 digits) with another one, in two statements."""
+        self.env["res.partner"].flush_model(["email", "vat", "phone", "mobile"])
+        cr = self.env.cr
+        cr.execute(SQL("""
+            WITH keys AS (%s),
+            dup AS (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT id) > 1)
+            SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
+        """, self.env["res.partner"]._ccm_duplicate_keys_sql()))
+        suspects = cr.fetchone()[0] or []
+        cr.execute(SQL(
+            """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
+                WHERE ccm_duplicate_suspect IS DISTINCT FROM (id = ANY(%s))""",
+            suspects, suspects))
+        self.env["res.partner"].invalidate_model(["ccm_duplicate_suspect"])
+        return suspects
+
+
+def _jsonable(state):
+    """numpy/NaN-free copy of the population state for a JSON field."""
+    def clean(v):
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, (float, np.floating)):
+            return None if not np.isfinite(v) else float(v)
+        return v
+    return clean(state)
