@@ -38,16 +38,17 @@ if [ ! -f "$CCM_VENV/.complete" ]; then
   ccm_info "building the virtualenv $CCM_VENV (a few minutes, once)"
   rm -rf "$CCM_VENV"
   "$CCM_PYTHON" -m venv "$CCM_VENV"
-  pip="$CCM_VENV/bin/pip"
+  # pip, without the noise of this machine's extra index locations
+  pip() { "$CCM_VENV/bin/pip" "$@" 2>&1 | { grep -v "^WARNING: Location .* is ignored" || true; }; return "${PIPESTATUS[0]}"; }
   # Old sdists of Odoo's pins import pkg_resources: build them without isolation,
   # against a setuptools that still has it.
-  "$pip" install -q --upgrade pip 'setuptools<70' wheel 'Cython<3'
+  pip install -q --upgrade pip 'setuptools<70' wheel 'Cython<3'
   # Odoo's pins, with the fixes Python 3.11 needs: cbor2 5.4.2 has no usable build
   # (5.6.2 works); python-ldap is only for the auth_ldap addon and needs libldap headers.
   sed -e 's/^cbor2==5\.4\.2.*/cbor2==5.6.2/' -e '/^python-ldap/d' \
     "$ODOO_SOURCE/requirements.txt" >"$CCM_VENV/odoo-requirements.txt"
-  "$pip" install -q --no-build-isolation -r "$CCM_VENV/odoo-requirements.txt"
-  "$pip" install -q -r "$CCM_ROOT/requirements.txt"
+  pip install -q --no-build-isolation -r "$CCM_VENV/odoo-requirements.txt"
+  pip install -q -r "$CCM_ROOT/requirements.txt"
   touch "$CCM_VENV/.complete"
 fi
 

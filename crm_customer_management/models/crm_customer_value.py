@@ -358,15 +358,14 @@ class CrmCustomerValue(models.Model):
         out.index.name = "partner_id"
         out = out.reset_index()
         out["partner_id"] = out["partner_id"].astype("int64")
-        cr.execute(SQL("""
-            CREATE TEMP TABLE IF NOT EXISTS ccm_value_load
-                (LIKE crm_customer_value INCLUDING DEFAULTS) ON COMMIT DROP;
-            TRUNCATE ccm_value_load;
-        """))
+        col_list = ", ".join(["partner_id"] + columns)
+        cr.execute(SQL(
+            f"""DROP TABLE IF EXISTS ccm_value_load;
+                CREATE TEMP TABLE ccm_value_load ON COMMIT DROP AS
+                SELECT {col_list} FROM crm_customer_value WITH NO DATA"""))
         buffer = io.StringIO()
         out.replace({np.nan: None}).to_csv(buffer, index=False, header=False, na_rep="")
         buffer.seek(0)
-        col_list = ", ".join(["partner_id"] + columns)
         cr.copy_expert(f"COPY ccm_value_load ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
         self._post_tier_changes(company)
         set_cols = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns + PARTNER_COLUMNS)
@@ -438,7 +437,7 @@ class CrmCustomerValue(models.Model):
     def _refresh_duplicate_suspects(self):
         """Flag commercial partners that share an e-mail, a VAT number or a phone number
         (last 9 digits) with another one, in two statements."""
-        self.env["res.partner"].flush_model(["email", "vat", "phone", "mobile"])
+        self.env["res.partner"].flush_model()
         cr = self.env.cr
         cr.execute(SQL("""
             WITH keys AS (%s),

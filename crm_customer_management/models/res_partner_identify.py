@@ -22,7 +22,7 @@ class ResPartner(models.Model):
         compute="_compute_dominant_need_category_id", store=True)
     ccm_completeness = fields.Float(
         "Data Completeness (%)", compute="_compute_ccm_completeness", store=True,
-        aggregator="avg", digits=(16, 0))
+        aggregator="avg")
     ccm_missing_data = fields.Char("Missing Data", compute="_compute_ccm_completeness",
                                    store=True)
     ccm_duplicate_suspect = fields.Boolean(
@@ -102,7 +102,7 @@ class ResPartner(models.Model):
     def action_ccm_merge_duplicates(self):
         """Open Odoo's own merge wizard on this customer and its suspected duplicates."""
         self.ensure_one()
-        self.env["res.partner"].flush_model(["email", "vat", "phone", "mobile"])
+        self.env["res.partner"].flush_model()
         partners = self._ccm_find_duplicates()
         if len(partners) < 2:
             raise UserError(_("No other customer shares this e-mail, VAT or phone number."))

@@ -1,0 +1,3 @@
+from . import test_security
+from . import test_customer_value
+from . import test_identify
