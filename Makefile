@@ -3,9 +3,11 @@
 SHELL := /bin/bash
 SIZE ?= 200
 SEED ?= 42
+# make bench SIZE=N sets the benchmark size too; alone, make bench uses 100,000 customers.
+BENCH_SIZE := $(if $(filter command line environment,$(origin SIZE)),$(SIZE),100000)
 ENV := . tools/env.sh
 
-.PHONY: help setup run stop shell test test-pure lint bench demo-data pg-stop
+.PHONY: help setup run stop shell test test-pure lint bench demo-data pg-stop readme
 
 help:
 	@echo "make run        setup, create the demo database once, serve Odoo on http://localhost:8069"
@@ -40,9 +42,12 @@ test-pure:
 	@$(ENV); "$$CCM_VENV/bin/pytest" -q -p no:cacheprovider -p no:odoo tests
 
 lint: setup
-	@$(ENV); "$$CCM_VENV/bin/ruff" check . && \
+	@$(ENV); "$$CCM_VENV/bin/ruff" check . && "$$CCM_VENV/bin/ruff" format --check . && \
 		PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/pylint" --rcfile=.pylintrc crm_customer_management
 
 bench: setup
 	@$(ENV); PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/python" tools/bench.py \
-		-c "$$CCM_CONF" --customers $(if $(filter 200,$(SIZE)),100000,$(SIZE)) --seed $(SEED)
+		-c "$$CCM_CONF" --customers $(BENCH_SIZE) --seed $(SEED) $(BENCH_ARGS)
+
+readme:
+	@bash tools/readme.sh

@@ -81,8 +81,9 @@ def test_discounted_clv_is_the_sum_of_monthly_increments():
     b = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     g = {"p": 6.25, "q": 3.74, "v": 15.45}
     x, t_x, T, m = [3], [20.0], [30.0], [40.0]
-    got = clv.discounted_clv(b, g, x, t_x, T, m, horizon_months=3, monthly_discount_rate=0.01,
-                             days_per_unit=7)
+    got = clv.discounted_clv(
+        b, g, x, t_x, T, m, horizon_months=3, monthly_discount_rate=0.01, days_per_unit=7
+    )
     spend = clv.gamma_gamma_expected_spend(g, x, m)[0]
     months = [clv.bgnbd_expected_purchases(b, k * 30.4375 / 7, x, t_x, T)[0] for k in range(4)]
     expected = sum((months[k] - months[k - 1]) * spend / 1.01**k for k in range(1, 4))

@@ -25,14 +25,20 @@ def test_rfm_score_string_segment_and_missing_data():
 
 
 def test_scores_without_population_are_zero():
-    frame, _ = rfm.rfm_scores([5.0], [2.0], [10.0], cuts={k: [None] * 4 for k in
-                                                          ("recency", "frequency", "monetary")})
+    frame, _ = rfm.rfm_scores(
+        [5.0], [2.0], [10.0], cuts={k: [None] * 4 for k in ("recency", "frequency", "monetary")}
+    )
     assert frame["rfm_score"][0] is None
 
 
 def test_cost_to_serve():
-    costs = {"order": 10.0, "delivery": 5.0, "return": 20.0, "complaint": 50.0,
-             "capital_rate": 0.0365}
+    costs = {
+        "order": 10.0,
+        "delivery": 5.0,
+        "return": 20.0,
+        "complaint": 50.0,
+        "capital_rate": 0.0365,
+    }
     got = value.cost_to_serve([2], [3], [1], [1], [10_000.0], costs)
     # 2*10 + 3*5 + 1*20 + 1*50 + 10000 * 0.0365 / 365 = 105 + 1
     assert got[0] == pytest.approx(106.0)
@@ -58,8 +64,14 @@ def test_value_tiers_rejects_bad_share():
 
 
 def test_completeness():
-    filled = pd.DataFrame({"E-mail": [True, False], "Phone": [True, False],
-                           "VAT": [False, False], "Country": [True, True]})
+    filled = pd.DataFrame(
+        {
+            "E-mail": [True, False],
+            "Phone": [True, False],
+            "VAT": [False, False],
+            "Country": [True, True],
+        }
+    )
     scores, missing = value.completeness(filled)
     assert list(scores) == [75.0, 25.0]
     assert list(missing) == ["VAT", "E-mail, Phone, VAT"]

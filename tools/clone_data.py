@@ -18,8 +18,10 @@ SHIFT = "c.shift * INTERVAL '1 day'"
 
 
 def _mapped(table, column):
-    return (f"(SELECT mm.new_id FROM ccm_map_{table} mm "
-            f"WHERE mm.old_id = src.{column} AND mm.cust = m.cust)")
+    return (
+        f"(SELECT mm.new_id FROM ccm_map_{table} mm "
+        f"WHERE mm.old_id = src.{column} AND mm.cust = m.cust)"
+    )
 
 
 OVERRIDES = {
@@ -102,9 +104,12 @@ PLAN = [
 
 
 def _columns(cr, table):
-    cr.execute("""SELECT column_name FROM information_schema.columns
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
                    WHERE table_schema = current_schema() AND table_name = %s
-                   ORDER BY ordinal_position""", [table])
+                   ORDER BY ordinal_position""",
+        [table],
+    )
     return [r[0] for r in cr.fetchall()]
 
 
@@ -167,9 +172,11 @@ def clone_customers(env, templates, n_new, rng, today, max_shift_days=180):
         CREATE TEMP TABLE ccm_clone (idx int PRIMARY KEY, tmpl_partner int, shift int,
                                      new_partner int)
     """)
-    cr.execute("""INSERT INTO ccm_clone (idx, tmpl_partner, shift)
+    cr.execute(
+        """INSERT INTO ccm_clone (idx, tmpl_partner, shift)
                   SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])""",
-               [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]])
+        [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+    )
     cr.execute("UPDATE ccm_clone SET new_partner = nextval('res_partner_id_seq')")
     # partners: the commercial entity only (its contacts stay with the template)
     cols = _columns(cr, "res_partner")
@@ -177,8 +184,12 @@ def clone_customers(env, templates, n_new, rng, today, max_shift_days=180):
         "id": "c.new_partner",
         "name": "src.name || ' #' || c.idx",
         "complete_name": "src.name || ' #' || c.idx",
-        "email": "CASE WHEN src.email IS NULL THEN NULL ELSE 'bench' || c.idx || '@example.com' END",
-        "phone": "CASE WHEN src.phone IS NULL THEN NULL ELSE '+32 4' || LPAD(c.idx::text, 8, '0') END",
+        "email": (
+            "CASE WHEN src.email IS NULL THEN NULL ELSE 'bench' || c.idx || '@example.com' END"
+        ),
+        "phone": (
+            "CASE WHEN src.phone IS NULL THEN NULL ELSE '+32 4' || LPAD(c.idx::text, 8, '0') END"
+        ),
         "vat": "CASE WHEN src.vat IS NULL THEN NULL ELSE 'BX' || LPAD(c.idx::text, 9, '0') END",
         "commercial_partner_id": "c.new_partner",
         "parent_id": "NULL",

@@ -27,35 +27,117 @@ from datetime import date, datetime, timedelta
 
 _logger = logging.getLogger("generate_data")
 
-COUNTRIES = ["base.us", "base.be", "base.fr", "base.de", "base.nl", "base.uk", "base.es",
-             "base.it", "base.ca", "base.in"]
-INDUSTRIES = ["base.res_partner_industry_A", "base.res_partner_industry_C",
-              "base.res_partner_industry_F", "base.res_partner_industry_G",
-              "base.res_partner_industry_I", "base.res_partner_industry_J",
-              "base.res_partner_industry_M", "base.res_partner_industry_Q"]
-FIRST = ["Alex", "Sam", "Robin", "Charlie", "Jamie", "Morgan", "Taylor", "Jordan", "Casey",
-         "Riley", "Avery", "Quinn", "Drew", "Elliot", "Hayden", "Kai", "Noa", "Lou"]
-LAST = ["Martin", "Peeters", "Dubois", "Müller", "Jansen", "Smith", "García", "Rossi",
-        "Tremblay", "Sharma", "Lambert", "Maes", "Novak", "Costa", "Berg", "Keller"]
-COMPANY_WORDS = ["Blue", "North", "Atlas", "Nova", "Prime", "Green", "Delta", "Bright",
-                 "Silver", "Vertex", "Summit", "Harbor", "Orbit", "Pioneer", "Crest", "Maple"]
-COMPANY_KINDS = ["Industries", "Logistics", "Foods", "Systems", "Retail", "Labs", "Works",
-                 "Trading", "Health", "Studio"]
+COUNTRIES = [
+    "base.us",
+    "base.be",
+    "base.fr",
+    "base.de",
+    "base.nl",
+    "base.uk",
+    "base.es",
+    "base.it",
+    "base.ca",
+    "base.in",
+]
+INDUSTRIES = [
+    "base.res_partner_industry_A",
+    "base.res_partner_industry_C",
+    "base.res_partner_industry_F",
+    "base.res_partner_industry_G",
+    "base.res_partner_industry_I",
+    "base.res_partner_industry_J",
+    "base.res_partner_industry_M",
+    "base.res_partner_industry_Q",
+]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Robin",
+    "Charlie",
+    "Jamie",
+    "Morgan",
+    "Taylor",
+    "Jordan",
+    "Casey",
+    "Riley",
+    "Avery",
+    "Quinn",
+    "Drew",
+    "Elliot",
+    "Hayden",
+    "Kai",
+    "Noa",
+    "Lou",
+]
+LAST = [
+    "Martin",
+    "Peeters",
+    "Dubois",
+    "Müller",
+    "Jansen",
+    "Smith",
+    "García",
+    "Rossi",
+    "Tremblay",
+    "Sharma",
+    "Lambert",
+    "Maes",
+    "Novak",
+    "Costa",
+    "Berg",
+    "Keller",
+]
+COMPANY_WORDS = [
+    "Blue",
+    "North",
+    "Atlas",
+    "Nova",
+    "Prime",
+    "Green",
+    "Delta",
+    "Bright",
+    "Silver",
+    "Vertex",
+    "Summit",
+    "Harbor",
+    "Orbit",
+    "Pioneer",
+    "Crest",
+    "Maple",
+]
+COMPANY_KINDS = [
+    "Industries",
+    "Logistics",
+    "Foods",
+    "Systems",
+    "Retail",
+    "Labs",
+    "Works",
+    "Trading",
+    "Health",
+    "Studio",
+]
 
 HISTORY_DAYS = 3 * 365
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--customers", type=int, default=200)
-    parser.add_argument("--orm-customers", type=int, default=200,
-                        help="customers made through the ORM; the rest are cloned by SQL")
+    parser.add_argument(
+        "--orm-customers",
+        type=int,
+        default=200,
+        help="customers made through the ORM; the rest are cloned by SQL",
+    )
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--today", type=date.fromisoformat, default=None,
-                        help="reference date (default: today)")
+    parser.add_argument(
+        "--today", type=date.fromisoformat, default=None, help="reference date (default: today)"
+    )
     args = parser.parse_args(argv)
     if args.customers < 1:
         parser.error("--customers must be at least 1")
@@ -78,33 +160,57 @@ class OrmGenerator:
         vals = []
         for i in range(20):
             cost = round(self.rng.uniform(5, 400), 2)
-            vals.append({
-                "name": f"CCM Product {i + 1:02d}",
-                "default_code": f"CCM{i + 1:03d}",
-                "type": "consu",
-                "is_storable": True,
-                "standard_price": cost,
-                "list_price": round(cost * self.rng.uniform(1.15, 2.2), 2),
-                "invoice_policy": "order",
-            })
+            vals.append(
+                {
+                    "name": f"CCM Product {i + 1:02d}",
+                    "default_code": f"CCM{i + 1:03d}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "standard_price": cost,
+                    "list_price": round(cost * self.rng.uniform(1.15, 2.2), 2),
+                    "invoice_policy": "order",
+                }
+            )
         products = env["product.product"].create(vals)
         stock = env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1)
-        env["stock.quant"].with_context(inventory_mode=True).create([{
-            "product_id": p.id, "location_id": stock.lot_stock_id.id,
-            "inventory_quantity": 1_000_000,
-        } for p in products])._apply_inventory()
+        env["stock.quant"].with_context(inventory_mode=True).create(
+            [
+                {
+                    "product_id": p.id,
+                    "location_id": stock.lot_stock_id.id,
+                    "inventory_quantity": 1_000_000,
+                }
+                for p in products
+            ]
+        )._apply_inventory()
         return products
 
     def salespeople(self):
         group = self.env.ref("sales_team.group_sale_salesman")
         users = self.env["res.users"].search([("login", "=like", "ccm.sales%")])
         if not users:
-            users = self.env["res.users"].with_context(no_reset_password=True).create([{
-                "name": f"{first} {last}", "login": f"ccm.sales{i}",
-                "email": f"ccm.sales{i}@example.com",
-                "groups_id": [(6, 0, [group.id, self.env.ref("base.group_user").id])],
-            } for i, (first, last) in enumerate([("Maria", "Lopez"), ("Tom", "Becker"),
-                                                  ("Aisha", "Khan"), ("Luc", "Denis")])])
+            users = (
+                self.env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    [
+                        {
+                            "name": f"{first} {last}",
+                            "login": f"ccm.sales{i}",
+                            "email": f"ccm.sales{i}@example.com",
+                            "groups_id": [(6, 0, [group.id, self.env.ref("base.group_user").id])],
+                        }
+                        for i, (first, last) in enumerate(
+                            [
+                                ("Maria", "Lopez"),
+                                ("Tom", "Becker"),
+                                ("Aisha", "Khan"),
+                                ("Luc", "Denis"),
+                            ]
+                        )
+                    ]
+                )
+            )
         return users
 
     def foreign_pricelist(self):
@@ -113,11 +219,17 @@ class OrmGenerator:
             eur = self.env.ref("base.USD")
         eur.active = True
         self.env["res.currency.rate"].search([("currency_id", "=", eur.id)]).unlink()
-        self.env["res.currency.rate"].create({
-            "currency_id": eur.id, "name": self.today - timedelta(days=HISTORY_DAYS + 30),
-            "rate": 0.9, "company_id": self.company.id})
-        return self.env["product.pricelist"].create({"name": f"CCM {eur.name}",
-                                                     "currency_id": eur.id})
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "name": self.today - timedelta(days=HISTORY_DAYS + 30),
+                "rate": 0.9,
+                "company_id": self.company.id,
+            }
+        )
+        return self.env["product.pricelist"].create(
+            {"name": f"CCM {eur.name}", "currency_id": eur.id}
+        )
 
     def customers(self, n, users):
         rng = self.rng
@@ -149,10 +261,21 @@ class OrmGenerator:
                 v["vat"] = f"XX{rng.randrange(10**8, 10**9)}" if rng.random() < 0.6 else False
                 if term30 and rng.random() < 0.7:
                     v["property_payment_term_id"] = term30.id
-                v["child_ids"] = [(0, 0, {
-                    "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                    "email": f"contact.{slug}@example.com", "type": "contact",
-                })] if rng.random() < 0.7 else []
+                v["child_ids"] = (
+                    [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                                "email": f"contact.{slug}@example.com",
+                                "type": "contact",
+                            },
+                        )
+                    ]
+                    if rng.random() < 0.7
+                    else []
+                )
             vals.append(v)
         # a few duplicates: same e-mail as an earlier customer
         for v in vals[7::37]:
@@ -163,20 +286,40 @@ class OrmGenerator:
     def leads(self, customers, users):
         env = self.env
         rng = self.rng
-        won_vals = [{"name": f"Opportunity {c.name}", "partner_id": c.id, "type": "opportunity",
-                     "user_id": c.user_id.id, "expected_revenue": rng.randrange(1000, 50000)}
-                    for c in customers]
-        lost_vals = [{"name": f"Prospect {rng.choice(COMPANY_WORDS)} {i}", "type": "lead",
-                      "contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                      "email_from": f"prospect{i}@example.org", "user_id": rng.choice(users).id}
-                     for i in range(max(1, len(customers) // 3))]
+        won_vals = [
+            {
+                "name": f"Opportunity {c.name}",
+                "partner_id": c.id,
+                "type": "opportunity",
+                "user_id": c.user_id.id,
+                "expected_revenue": rng.randrange(1000, 50000),
+            }
+            for c in customers
+        ]
+        lost_vals = [
+            {
+                "name": f"Prospect {rng.choice(COMPANY_WORDS)} {i}",
+                "type": "lead",
+                "contact_name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "email_from": f"prospect{i}@example.org",
+                "user_id": rng.choice(users).id,
+            }
+            for i in range(max(1, len(customers) // 3))
+        ]
         won = env["crm.lead"].create(won_vals)
         won.action_set_won()
         lost = env["crm.lead"].create(lost_vals)
         lost.action_set_lost()
-        open_leads = env["crm.lead"].create([{
-            "name": f"New prospect {i}", "type": "lead", "email_from": f"new{i}@example.org",
-        } for i in range(max(1, len(customers) // 5))])
+        open_leads = env["crm.lead"].create(
+            [
+                {
+                    "name": f"New prospect {i}",
+                    "type": "lead",
+                    "email_from": f"new{i}@example.org",
+                }
+                for i in range(max(1, len(customers) // 5))
+            ]
+        )
         self.stats.update(leads_won=len(won), leads_lost=len(lost), leads_open=len(open_leads))
 
     def orders(self, customers, products, pricelist):
@@ -189,11 +332,20 @@ class OrmGenerator:
             start = rng.randrange(30, HISTORY_DAYS)
             for _k in range(n_orders):
                 d = self.today - timedelta(days=rng.randrange(1, start + 1))
-                lines = [(0, 0, {
-                    "product_id": p.id,
-                    "product_uom_qty": max(1, int(rng.paretovariate(1.5) * min(weight, 20))),
-                    "price_unit": round(p.list_price * rng.uniform(0.85, 1.1), 2),
-                }) for p in rng.sample(list(products), rng.randint(1, 4))]
+                lines = [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": p.id,
+                            "product_uom_qty": max(
+                                1, int(rng.paretovariate(1.5) * min(weight, 20))
+                            ),
+                            "price_unit": round(p.list_price * rng.uniform(0.85, 1.1), 2),
+                        },
+                    )
+                    for p in rng.sample(list(products), rng.randint(1, 4))
+                ]
                 v = {"partner_id": c.id, "user_id": c.user_id.id, "order_line": lines}
                 if pricelist and rng.random() < 0.1:
                     v["pricelist_id"] = pricelist.id
@@ -213,7 +365,10 @@ class OrmGenerator:
         pickings.move_ids.picked = True
         pickings.with_context(skip_backorder=True, skip_sms=True).button_validate()
         done = pickings.filtered(lambda p: p.state == "done")
-        dates = [order_dates[p.sale_id.id] + timedelta(days=self.rng.randint(1, 6)) for p in done]
+        dates = [
+            min(order_dates[p.sale_id.id] + timedelta(days=self.rng.randint(1, 6)), self.today)
+            for p in done
+        ]
         self._set_dates("stock_picking", "date_done", done.ids, dates, datetime_=True)
         self._set_move_dates(done, dates)
         self.stats["deliveries"] = len(done)
@@ -224,8 +379,11 @@ class OrmGenerator:
         to_return = deliveries.filtered(lambda p: rng.random() < 0.08)
         returns = self.env["stock.picking"]
         for picking in to_return:
-            wizard = self.env["stock.return.picking"].with_context(
-                active_id=picking.id, active_model="stock.picking").create({})
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(active_id=picking.id, active_model="stock.picking")
+                .create({})
+            )
             for line in wizard.product_return_moves:
                 line.quantity = max(1, int(line.move_id.quantity * rng.uniform(0.2, 1.0)))
             returns |= self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
@@ -233,7 +391,10 @@ class OrmGenerator:
             move.quantity = move.product_uom_qty
         returns.move_ids.picked = True
         returns.with_context(skip_backorder=True).button_validate()
-        dates = [p.return_id.date_done + timedelta(days=rng.randint(3, 20)) for p in returns]
+        dates = [
+            min(p.return_id.date_done.date() + timedelta(days=rng.randint(3, 20)), self.today)
+            for p in returns
+        ]
         self._set_dates("stock_picking", "date_done", returns.ids, dates, datetime_=True)
         self._set_move_dates(returns, dates)
         self.stats["returns"] = len(returns)
@@ -243,7 +404,9 @@ class OrmGenerator:
         invoices = orders._create_invoices(grouped=True)
         by_order = {inv.invoice_line_ids.sale_line_ids.order_id[:1].id: inv for inv in invoices}
         for order_id, inv in by_order.items():
-            inv.invoice_date = order_dates[order_id] + timedelta(days=rng.randint(0, 5))
+            inv.invoice_date = min(
+                order_dates[order_id] + timedelta(days=rng.randint(0, 5)), self.today
+            )
         invoices.action_post()
         self.stats["invoices"] = len(invoices)
         return invoices
@@ -253,11 +416,19 @@ class OrmGenerator:
         to_credit = invoices.filtered(lambda m: rng.random() < 0.05)
         credit_notes = self.env["account.move"]
         for inv in to_credit:
-            wizard = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=inv.ids).create({
-                    "reason": "Goods damaged", "journal_id": inv.journal_id.id,
-                    "date": inv.invoice_date + timedelta(days=rng.randint(5, 40)),
-                })
+            wizard = (
+                self.env["account.move.reversal"]
+                .with_context(active_model="account.move", active_ids=inv.ids)
+                .create(
+                    {
+                        "reason": "Goods damaged",
+                        "journal_id": inv.journal_id.id,
+                        "date": min(
+                            inv.invoice_date + timedelta(days=rng.randint(5, 40)), self.today
+                        ),
+                    }
+                )
+            )
             action = wizard.refund_moves()
             credit_notes |= self.env["account.move"].browse(action.get("res_id"))
         # partial credit notes: keep one line at a lower quantity
@@ -282,7 +453,8 @@ class OrmGenerator:
             pay_date = min(due + timedelta(days=delay), self.today)
             pay_date = max(pay_date, inv.invoice_date)
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=inv.ids,
+                active_model="account.move",
+                active_ids=inv.ids,
             ).create({"payment_date": pay_date})._create_payments()
             paid += 1
         self.stats["payments"] = paid
@@ -294,12 +466,15 @@ class OrmGenerator:
         if not ids:
             return
         self.env.flush_all()
-        values = [datetime.combine(d, datetime.min.time()) + timedelta(hours=10)
-                  if datetime_ else d for d in dates]
+        values = [
+            datetime.combine(d, datetime.min.time()) + timedelta(hours=10) if datetime_ else d
+            for d in dates
+        ]
         self.env.cr.execute(
             f"UPDATE {table} t SET {column} = v.d FROM unnest(%s::int[], %s::timestamp[]) "  # noqa: S608
             "AS v(id, d) WHERE t.id = v.id",
-            [list(ids), values])
+            [list(ids), values],
+        )
         self.env.invalidate_all()
 
     def _set_move_dates(self, pickings, dates):
@@ -307,7 +482,8 @@ class OrmGenerator:
         self.env.cr.execute(
             """UPDATE stock_move m SET date = v.d FROM unnest(%s::int[], %s::timestamp[])
                    AS v(id, d) WHERE m.picking_id = v.id""",
-            [pickings.ids, [datetime.combine(d, datetime.min.time()) for d in dates]])
+            [pickings.ids, [datetime.combine(d, datetime.min.time()) for d in dates]],
+        )
         self.env.invalidate_all()
 
     def run(self, n):
@@ -318,6 +494,7 @@ class OrmGenerator:
             t = time.time()
             res = func(*a)
             timings[name] = round(time.time() - t, 1)
+            _logger.info("generated %s in %.1f s", name, timings[name])
             return res
 
         products = step("products", self.products)
@@ -352,16 +529,19 @@ def main(argv=None):
     today = args.today or date.today()
     t0 = time.time()
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True,
-                                                           "mail_create_nolog": True,
-                                                           "mail_notrack": True})
+        env = odoo.api.Environment(
+            cr,
+            odoo.SUPERUSER_ID,
+            {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True},
+        )
         n_orm = min(args.customers, args.orm_customers)
         gen = OrmGenerator(env, rng, today)
         templates = gen.run(n_orm)
         stats = dict(gen.stats)
         if args.customers > n_orm:
-            stats.update(clone_data.clone_customers(env, templates, args.customers - n_orm,
-                                                    rng, today))
+            stats.update(
+                clone_data.clone_customers(env, templates, args.customers - n_orm, rng, today)
+            )
         env["crm.customer.value"]._cron_refresh_all()
         cr.commit()
     stats["total_seconds"] = round(time.time() - t0, 1)

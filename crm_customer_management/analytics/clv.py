@@ -48,7 +48,9 @@ def _bgnbd_loglik(params, x, t_x, T, weights):
     with np.errstate(divide="ignore", invalid="ignore"):
         a4 = np.where(
             has_repeat,
-            np.log(a) - np.log(np.where(has_repeat, b + x - 1, 1.0)) - (r + x) * np.log(alpha + t_x),
+            np.log(a)
+            - np.log(np.where(has_repeat, b + x - 1, 1.0))
+            - (r + x) * np.log(alpha + t_x),
             -np.inf,
         )
     ll = a1 + a2 + np.logaddexp(a3, a4)
@@ -81,8 +83,12 @@ def fit_bgnbd(frequency, recency, T):
 
     best = None
     for start in (np.zeros(4), np.log([0.5, 0.1, 1.0, 2.0])):
-        res = optimize.minimize(neg_ll, start, method="Nelder-Mead",
-                                options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
+        res = optimize.minimize(
+            neg_ll,
+            start,
+            method="Nelder-Mead",
+            options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
+        )
         res = optimize.minimize(neg_ll, res.x, method="BFGS")
         if best is None or res.fun < best.fun:
             best = res
@@ -135,13 +141,24 @@ def fit_gamma_gamma(frequency, monetary_value):
 
     def neg_ll(log_params):
         p, q, v = np.exp(log_params)
-        ll = (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(v)
-              + (p * x - 1) * np.log(ms) + (p * x) * np.log(x) - (p * x + q) * np.log(x * ms + v))
+        ll = (
+            gammaln(p * x + q)
+            - gammaln(p * x)
+            - gammaln(q)
+            + q * np.log(v)
+            + (p * x - 1) * np.log(ms)
+            + (p * x) * np.log(x)
+            - (p * x + q) * np.log(x * ms + v)
+        )
         val = -np.sum(w * ll) / w.sum()
         return val if np.isfinite(val) else 1e300
 
-    res = optimize.minimize(neg_ll, np.zeros(3), method="Nelder-Mead",
-                            options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
+    res = optimize.minimize(
+        neg_ll,
+        np.zeros(3),
+        method="Nelder-Mead",
+        options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000},
+    )
     res = optimize.minimize(neg_ll, res.x, method="BFGS")
     p, q, v = np.exp(res.x)
     return {"p": float(p), "q": float(q), "v": float(v * scale)}
@@ -160,8 +177,17 @@ def gamma_gamma_expected_spend(params, frequency, monetary_value):
     return np.where(x > 0, cond, population)
 
 
-def discounted_clv(bgnbd_params, gg_params, frequency, recency, T, monetary_value,
-                   horizon_months=12, monthly_discount_rate=0.01, days_per_unit=1.0):
+def discounted_clv(
+    bgnbd_params,
+    gg_params,
+    frequency,
+    recency,
+    T,
+    monetary_value,
+    horizon_months=12,
+    monthly_discount_rate=0.01,
+    days_per_unit=1.0,
+):
     """Predicted customer value over ``horizon_months``, discounted monthly.
 
     Expected purchases in each month (BG/NBD) times the expected spend per purchase
@@ -173,8 +199,9 @@ def discounted_clv(bgnbd_params, gg_params, frequency, recency, T, monetary_valu
     clv = np.zeros_like(spend, dtype=float)
     previous = np.zeros_like(spend, dtype=float)
     for month in range(1, int(horizon_months) + 1):
-        cumulative = bgnbd_expected_purchases(bgnbd_params, month * units_per_month,
-                                              frequency, recency, T)
+        cumulative = bgnbd_expected_purchases(
+            bgnbd_params, month * units_per_month, frequency, recency, T
+        )
         clv += (cumulative - previous) * spend / (1 + monthly_discount_rate) ** month
         previous = cumulative
     return clv

@@ -65,31 +65,42 @@ def build_profiles(raw, today, config=None, state=None):
 
     # Sales
     out["avg_order_value"] = np.nan_to_num(_ratio(_col(raw, "order_amount"), order_count))
-    last_order = raw["last_order_date"] if "last_order_date" in raw else pd.Series(pd.NaT, index=raw.index)
+    last_order = (
+        raw["last_order_date"] if "last_order_date" in raw else pd.Series(pd.NaT, index=raw.index)
+    )
     recency = _days_between(pd.Series(today, index=raw.index), last_order)
     out["recency_days"] = recency
 
     # Accounting
     out["avg_payment_delay"] = _ratio(_col(raw, "paid_delay_amount"), _col(raw, "paid_amount"))
-    out["late_payment_share"] = _ratio(_col(raw, "paid_late_count"), _col(raw, "paid_count")) * 100.0
+    out["late_payment_share"] = (
+        _ratio(_col(raw, "paid_late_count"), _col(raw, "paid_count")) * 100.0
+    )
 
     # Inventory
     out["return_rate"] = _ratio(_col(raw, "returned_qty"), _col(raw, "delivered_qty")) * 100.0
 
     # Cost to serve and net value
-    cts = value.cost_to_serve(order_count, _col(raw, "delivery_count"), _col(raw, "return_count"),
-                              _col(raw, "complaint_count"), _col(raw, "late_amount_days"),
-                              cfg["unit_costs"])
+    cts = value.cost_to_serve(
+        order_count,
+        _col(raw, "delivery_count"),
+        _col(raw, "return_count"),
+        _col(raw, "complaint_count"),
+        _col(raw, "late_amount_days"),
+        cfg["unit_costs"],
+    )
     out["cost_to_serve"] = cts
     out["net_value"] = _col(raw, "margin") - cts
 
     # RFM among the active customers
     state = dict(state or {})
     monetary = _col(raw, "revenue")
-    scores, cuts = rfm.rfm_scores(np.where(active, recency, np.nan),
-                                  np.where(active, order_count, np.nan),
-                                  np.where(active, monetary, np.nan),
-                                  cuts=state.get("rfm"))
+    scores, cuts = rfm.rfm_scores(
+        np.where(active, recency, np.nan),
+        np.where(active, order_count, np.nan),
+        np.where(active, monetary, np.nan),
+        cuts=state.get("rfm"),
+    )
     state["rfm"] = cuts
     for col in scores:
         out[col] = scores[col].to_numpy()
@@ -97,8 +108,16 @@ def build_profiles(raw, today, config=None, state=None):
     # Future value: BG/NBD + Gamma-Gamma, time in days
     purchase_days = _col(raw, "purchase_days")
     x = np.maximum(purchase_days - 1, 0)
-    first = raw["first_purchase_date"] if "first_purchase_date" in raw else pd.Series(pd.NaT, index=raw.index)
-    last = raw["last_purchase_date"] if "last_purchase_date" in raw else pd.Series(pd.NaT, index=raw.index)
+    first = (
+        raw["first_purchase_date"]
+        if "first_purchase_date" in raw
+        else pd.Series(pd.NaT, index=raw.index)
+    )
+    last = (
+        raw["last_purchase_date"]
+        if "last_purchase_date" in raw
+        else pd.Series(pd.NaT, index=raw.index)
+    )
     t_x = np.nan_to_num(_days_between(last, first))
     T = _days_between(pd.Series(today, index=raw.index), first)
     buyers = (purchase_days > 0) & np.isfinite(T) & (T >= t_x)
@@ -115,14 +134,23 @@ def build_profiles(raw, today, config=None, state=None):
         pa = np.full(n, np.nan)
         pa[buyers] = clv.bgnbd_probability_alive(b, x[buyers], t_x[buyers], T[buyers])
         exp = np.full(n, np.nan)
-        exp[buyers] = clv.bgnbd_expected_purchases(b, horizon_days, x[buyers], t_x[buyers], T[buyers])
+        exp[buyers] = clv.bgnbd_expected_purchases(
+            b, horizon_days, x[buyers], t_x[buyers], T[buyers]
+        )
         out["probability_alive"] = pa
         out["expected_purchases"] = exp
         if state.get("gg"):
             cl = np.full(n, np.nan)
-            cl[buyers] = clv.discounted_clv(b, state["gg"], x[buyers], t_x[buyers], T[buyers],
-                                            m[buyers], cfg["horizon_months"],
-                                            cfg["monthly_discount_rate"])
+            cl[buyers] = clv.discounted_clv(
+                b,
+                state["gg"],
+                x[buyers],
+                t_x[buyers],
+                T[buyers],
+                m[buyers],
+                cfg["horizon_months"],
+                cfg["monthly_discount_rate"],
+            )
             out["clv_predicted"] = cl
     out["churn_probability"] = 1.0 - out["probability_alive"]
 
@@ -132,8 +160,15 @@ def build_profiles(raw, today, config=None, state=None):
     threshold = None
     if partial:
         threshold = np.inf if state["mvc_threshold"] is None else state["mvc_threshold"]
-    tiers = value.value_tiers(out["net_value"], out["clv_predicted"], _col(raw, "revenue_12m"),
-                              active, cfg["mvc_share"], cfg["mgc_growth_ratio"], threshold)
+    tiers = value.value_tiers(
+        out["net_value"],
+        out["clv_predicted"],
+        _col(raw, "revenue_12m"),
+        active,
+        cfg["mvc_share"],
+        cfg["mgc_growth_ratio"],
+        threshold,
+    )
     out["value_tier"] = tiers
     if not partial:
         mvc_net = out["net_value"].to_numpy()[tiers == "mvc"]
@@ -155,5 +190,6 @@ def _fit(x, t_x, T, m):
         if np.isfinite(list(g.values())).all() and g["q"] > 1:
             result["gg"] = g
     except ValueError:
-        pass
+        # Degenerate histories (e.g. nobody repeats): no model, the figures stay unknown.
+        result["fit_failed"] = True
     return result

@@ -5,7 +5,6 @@ arrays aligned on customers.
 """
 
 import numpy as np
-import pandas as pd
 
 TIERS = [
     ("mvc", "Most valuable"),
@@ -31,8 +30,15 @@ def cost_to_serve(orders, deliveries, returns, complaints, late_amount_days, uni
     )
 
 
-def value_tiers(net_value, predicted_value, actual_value, active, mvc_share=0.2,
-                mgc_growth_ratio=1.5, mvc_threshold=None):
+def value_tiers(
+    net_value,
+    predicted_value,
+    actual_value,
+    active,
+    mvc_share=0.2,
+    mgc_growth_ratio=1.5,
+    mvc_threshold=None,
+):
     """Tier of each customer.
 
     - ``bz`` (below zero): net value < 0, they cost more to serve than they bring;
@@ -80,6 +86,7 @@ def completeness(filled):
     scores = flags.mean(axis=1) * 100.0
     missing = np.full(len(filled), "", dtype=object)
     for i, label in enumerate(filled.columns):
-        missing = np.where(flags[:, i], missing,
-                           np.where(missing == "", label, missing + ", " + label))
+        missing = np.where(
+            flags[:, i], missing, np.where(missing == "", label, missing + ", " + label)
+        )
     return scores, missing

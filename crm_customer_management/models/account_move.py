@@ -9,5 +9,6 @@ class AccountMove(models.Model):
         customer_moves = posted.filtered(lambda m: m.is_sale_document(include_receipts=False))
         if customer_moves:
             self.env["crm.customer.value"]._schedule_refresh(
-                (m.company_id.id, m.commercial_partner_id.id) for m in customer_moves)
+                (m.company_id.id, m.commercial_partner_id.id) for m in customer_moves
+            )
         return posted

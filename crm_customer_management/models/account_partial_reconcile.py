@@ -11,5 +11,6 @@ class AccountPartialReconcile(models.Model):
         invoices = moves.filtered(lambda m: m.is_sale_document(include_receipts=False))
         if invoices:
             self.env["crm.customer.value"]._schedule_refresh(
-                (m.company_id.id, m.commercial_partner_id.id) for m in invoices)
+                (m.company_id.id, m.commercial_partner_id.id) for m in invoices
+            )
         return partials

@@ -14,11 +14,14 @@ class CrmCustomerDepartment(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True)
-    manager_id = fields.Many2one("res.users", string="Manager")
+    manager_id = fields.Many2one("res.users")
     member_ids = fields.Many2many("res.users", string="Members")
     note = fields.Html()
 
     _sql_constraints = [
-        ("name_company_uniq", "unique(name, company_id)",
-         "A department with this name already exists in this company."),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A department with this name already exists in this company.",
+        ),
     ]

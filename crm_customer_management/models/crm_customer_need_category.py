@@ -13,8 +13,9 @@ class CrmCustomerNeedCategory(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
-    department_id = fields.Many2one("crm.customer.department", string="Owning Department",
-                                    index=True)
+    department_id = fields.Many2one(
+        "crm.customer.department", string="Owning Department", index=True
+    )
     need_count = fields.Integer(compute="_compute_need_count")
 
     _sql_constraints = [
@@ -22,7 +23,10 @@ class CrmCustomerNeedCategory(models.Model):
     ]
 
     def _compute_need_count(self):
-        counts = dict(self.env["crm.customer.need"]._read_group(
-            [("category_id", "in", self.ids)], ["category_id"], ["__count"]))
+        counts = dict(
+            self.env["crm.customer.need"]._read_group(
+                [("category_id", "in", self.ids)], ["category_id"], ["__count"]
+            )
+        )
         for category in self:
             category.need_count = counts.get(category, 0)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -20,23 +20,56 @@ VALUE_TIERS = value.TIERS
 # Raw figures gathered by SQL, and the derived ones from the analytics core: the columns
 # written back to crm_customer_value by the bulk refresh.
 RAW_COLUMNS = [
-    "order_count", "order_count_12m", "order_amount", "first_order_date", "last_order_date",
-    "margin", "margin_12m", "revenue", "revenue_12m",
-    "overdue_amount", "paid_count", "delivered_qty", "returned_qty", "delivery_count",
-    "return_count", "complaint_count",
+    "order_count",
+    "order_count_12m",
+    "order_amount",
+    "first_order_date",
+    "last_order_date",
+    "margin",
+    "margin_12m",
+    "revenue",
+    "revenue_12m",
+    "overdue_amount",
+    "paid_count",
+    "delivered_qty",
+    "returned_qty",
+    "delivery_count",
+    "return_count",
+    "complaint_count",
 ]
 DERIVED_COLUMNS = [
-    "avg_order_value", "avg_payment_delay", "late_payment_share", "return_rate",
-    "cost_to_serve", "net_value", "recency_days", "r_score", "f_score", "m_score",
-    "rfm_score", "rfm_segment", "probability_alive", "churn_probability",
-    "expected_purchases", "clv_predicted", "value_tier",
+    "avg_order_value",
+    "avg_payment_delay",
+    "late_payment_share",
+    "return_rate",
+    "cost_to_serve",
+    "net_value",
+    "recency_days",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "rfm_segment",
+    "probability_alive",
+    "churn_probability",
+    "expected_purchases",
+    "clv_predicted",
+    "value_tier",
 ]
-INTEGER_COLUMNS = {"order_count", "order_count_12m", "paid_count", "delivery_count",
-                   "return_count", "complaint_count", "recency_days", "r_score", "f_score",
-                   "m_score"}
+INTEGER_COLUMNS = {
+    "order_count",
+    "order_count_12m",
+    "paid_count",
+    "delivery_count",
+    "return_count",
+    "complaint_count",
+    "recency_days",
+    "r_score",
+    "f_score",
+    "m_score",
+}
 # stored related fields copied from res_partner by the bulk upsert
-PARTNER_COLUMNS = ["user_id", "country_id", "industry_id",
-                   "dominant_need_category_id"]
+PARTNER_COLUMNS = ["user_id", "country_id", "industry_id", "dominant_need_category_id"]
 DATE_COLUMNS = {"first_order_date", "last_order_date"}
 
 
@@ -53,17 +86,25 @@ class CrmCustomerValue(models.Model):
     _order = "net_value desc, id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True,
-                                 readonly=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
-                                 ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # stored copies of the partner's fields, to group by them (also set by the bulk upsert)
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True)
     country_id = fields.Many2one(related="partner_id.country_id", store=True)
     industry_id = fields.Many2one(related="partner_id.industry_id", store=True)
     dominant_need_category_id = fields.Many2one(
-        related="partner_id.dominant_need_category_id", string="Dominant Need", store=True)
+        related="partner_id.dominant_need_category_id", string="Dominant Need", store=True
+    )
     refreshed_at = fields.Datetime(readonly=True)
 
     # Sales
@@ -73,26 +114,32 @@ class CrmCustomerValue(models.Model):
     first_order_date = fields.Date(readonly=True, aggregator="min")
     last_order_date = fields.Date(readonly=True, aggregator="max")
     avg_order_value = fields.Monetary("Average Order Value", readonly=True, aggregator="avg")
-    margin = fields.Monetary("Margin", readonly=True)
+    margin = fields.Monetary(readonly=True)
     margin_12m = fields.Monetary("Margin (12 months)", readonly=True)
-    revenue = fields.Monetary("Revenue", readonly=True,
-                              help="Posted customer invoices minus posted credit notes, untaxed.")
+    revenue = fields.Monetary(
+        readonly=True,
+        help="Posted customer invoices minus posted credit notes, untaxed.",
+    )
     revenue_12m = fields.Monetary("Revenue (12 months)", readonly=True)
     # Accounting
     avg_payment_delay = fields.Float(
-        "Average Payment Delay (days)", readonly=True, aggregator="avg", digits=(16, 1),
-        help="Payment date minus due date, weighted by amount, over paid invoices.")
+        "Average Payment Delay (days)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Payment date minus due date, weighted by amount, over paid invoices.",
+    )
     overdue_amount = fields.Monetary("Overdue Today", readonly=True)
     paid_count = fields.Integer("Paid Invoices", readonly=True)
-    late_payment_share = fields.Float("Paid Late (%)", readonly=True, aggregator="avg",
-                                      digits=(16, 1))
+    late_payment_share = fields.Float(
+        "Paid Late (%)", readonly=True, aggregator="avg", digits=(16, 1)
+    )
     # Inventory
     delivered_qty = fields.Float("Delivered Quantity", readonly=True)
     returned_qty = fields.Float("Returned Quantity", readonly=True)
     delivery_count = fields.Integer("Deliveries", readonly=True)
     return_count = fields.Integer("Returns", readonly=True)
-    return_rate = fields.Float("Return Rate (%)", readonly=True, aggregator="avg",
-                               digits=(16, 1))
+    return_rate = fields.Float("Return Rate (%)", readonly=True, aggregator="avg", digits=(16, 1))
     complaint_count = fields.Integer("Complaints", readonly=True)
     # Cost to serve
     cost_to_serve = fields.Monetary(readonly=True)
@@ -103,19 +150,21 @@ class CrmCustomerValue(models.Model):
     f_score = fields.Integer("F", readonly=True, aggregator="avg")
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
     rfm_score = fields.Char("RFM", readonly=True, index=True)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True,
-                                   index=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, index=True)
     # Future value
     probability_alive = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
     churn_probability = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
-    expected_purchases = fields.Float("Expected Purchases", readonly=True, digits=(16, 2))
+    expected_purchases = fields.Float(readonly=True, digits=(16, 2))
     clv_predicted = fields.Monetary("Predicted CLV", readonly=True)
     # Tier
     value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
 
     _sql_constraints = [
-        ("partner_company_uniq", "unique(partner_id, company_id)",
-         "A customer has one value profile per company."),
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "A customer has one value profile per company.",
+        ),
     ]
 
     # ------------------------------------------------------------------
@@ -125,19 +174,24 @@ class CrmCustomerValue(models.Model):
     @api.model
     def action_refresh_all(self):
         if not self.env.user.has_group("crm_customer_management.group_manager"):
-            raise UserError(_("Only Customer Management managers can refresh all customers."))
+            raise UserError(
+                self.env._("Only Customer Management managers can refresh all customers.")
+            )
         for company in self.env.companies:
             self.sudo()._refresh(company)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"message": _("Customer value profiles refreshed."), "type": "success",
-                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+            "params": {
+                "message": self.env._("Customer value profiles refreshed."),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
 
     @api.model
     def _cron_refresh_all(self):
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             self._refresh(company)
 
     # ------------------------------------------------------------------
@@ -149,8 +203,7 @@ class CrmCustomerValue(models.Model):
         """Refresh these (company id, partner id) pairs once, at the end of the transaction:
         posting, paying or returning many documents at once costs one refresh per company.
         Partners are rolled up to their commercial entity."""
-        data = self.env.cr.precommit.data.setdefault(
-            "crm_customer_management.refresh", {})
+        data = self.env.cr.precommit.data.setdefault("crm_customer_management.refresh", {})
         if not data:
             self.env.cr.precommit.add(self._run_scheduled_refresh)
         for company_id, partner_id in company_partner_pairs:
@@ -181,16 +234,20 @@ class CrmCustomerValue(models.Model):
         if not full:
             state = company.ccm_value_state or {
                 "rfm": {k: [math.nan] * 4 for k in ("recency", "frequency", "monetary")},
-                "bgnbd": None, "gg": None, "mvc_threshold": None,
+                "bgnbd": None,
+                "gg": None,
+                "mvc_threshold": None,
             }
         derived, state = profile.build_profiles(raw, today, company._ccm_value_config(), state)
         frame = pd.concat([raw.reindex(columns=RAW_COLUMNS), derived[DERIVED_COLUMNS]], axis=1)
         self._write_profiles(company, frame, partner_ids)
         if full:
-            company.sudo().write({
-                "ccm_value_state": _jsonable(state),
-                "ccm_value_refreshed_at": fields.Datetime.now(),
-            })
+            company.sudo().write(
+                {
+                    "ccm_value_state": _jsonable(state),
+                    "ccm_value_refreshed_at": fields.Datetime.now(),
+                }
+            )
             self._refresh_duplicate_suspects()
         _logger.info("Customer value refresh of %s: %d customers", company.name, len(frame))
         return len(frame)
@@ -209,17 +266,29 @@ class CrmCustomerValue(models.Model):
         params = self._gather_params(company, today, partner_ids)
         frames = [
             self._query_frame(method(), params)
-            for method in (self._sql_orders, self._sql_invoices, self._sql_payments,
-                           self._sql_stock, self._sql_complaints)
+            for method in (
+                self._sql_orders,
+                self._sql_invoices,
+                self._sql_payments,
+                self._sql_stock,
+                self._sql_complaints,
+            )
         ]
         raw = pd.concat([f for f in frames if f is not None], axis=1, join="outer")
         raw.index.name = "partner_id"
-        raw["late_amount_days"] = (raw.get("paid_late_amount_days", 0.0).fillna(0.0)
-                                   if "paid_late_amount_days" in raw else 0.0)
+        raw["late_amount_days"] = (
+            raw.get("paid_late_amount_days", 0.0).fillna(0.0)
+            if "paid_late_amount_days" in raw
+            else 0.0
+        )
         if "overdue_amount_days" in raw:
             raw["late_amount_days"] += raw["overdue_amount_days"].fillna(0.0)
-        for col in ("first_order_date", "last_order_date", "first_purchase_date",
-                    "last_purchase_date"):
+        for col in (
+            "first_order_date",
+            "last_order_date",
+            "first_purchase_date",
+            "last_purchase_date",
+        ):
             if col in raw:
                 raw[col] = pd.to_datetime(raw[col])
         return raw
@@ -359,18 +428,22 @@ class CrmCustomerValue(models.Model):
         out = out.reset_index()
         out["partner_id"] = out["partner_id"].astype("int64")
         col_list = ", ".join(["partner_id"] + columns)
-        cr.execute(SQL(
-            f"""DROP TABLE IF EXISTS ccm_value_load;
+        cr.execute(
+            SQL(
+                f"""DROP TABLE IF EXISTS ccm_value_load;
                 CREATE TEMP TABLE ccm_value_load ON COMMIT DROP AS
-                SELECT {col_list} FROM crm_customer_value WITH NO DATA"""))
+                SELECT {col_list} FROM crm_customer_value WITH NO DATA"""
+            )
+        )
         buffer = io.StringIO()
         out.replace({np.nan: None}).to_csv(buffer, index=False, header=False, na_rep="")
         buffer.seek(0)
         cr.copy_expert(f"COPY ccm_value_load ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
         self._post_tier_changes(company)
         set_cols = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns + PARTNER_COLUMNS)
-        cr.execute(SQL(
-            f"""
+        cr.execute(
+            SQL(
+                f"""
             INSERT INTO crm_customer_value
                    (partner_id, company_id, {", ".join(columns)}, {", ".join(PARTNER_COLUMNS)},
                     refreshed_at, create_uid, create_date, write_uid, write_date)
@@ -384,22 +457,31 @@ class CrmCustomerValue(models.Model):
                SET {set_cols}, refreshed_at = EXCLUDED.refreshed_at,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
             """,  # noqa: S608 - column names are module constants
-            company=company.id, uid=self.env.uid,
-        ))
+                company=company.id,
+                uid=self.env.uid,
+            )
+        )
         if partner_ids is None:
-            cr.execute(SQL(
-                """DELETE FROM crm_customer_value v
+            cr.execute(
+                SQL(
+                    """DELETE FROM crm_customer_value v
                     WHERE v.company_id = %s
                       AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
                                        WHERE l.partner_id = v.partner_id)""",
-                company.id))
+                    company.id,
+                )
+            )
         else:
-            cr.execute(SQL(
-                """DELETE FROM crm_customer_value v
+            cr.execute(
+                SQL(
+                    """DELETE FROM crm_customer_value v
                     WHERE v.company_id = %s AND v.partner_id = ANY(%s)
                       AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
                                        WHERE l.partner_id = v.partner_id)""",
-                company.id, partner_ids))
+                    company.id,
+                    partner_ids,
+                )
+            )
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["customer_value_ids"])
 
@@ -411,8 +493,9 @@ class CrmCustomerValue(models.Model):
         params = {f"l_{k}": str(v) for k, v in labels.items()}
         note = self.env.ref("mail.mt_note")
         cr = self.env.cr
-        cr.execute(SQL(
-            f"""
+        cr.execute(
+            SQL(
+                f"""
             INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id,
                                       body, date, create_uid, create_date, write_uid,
                                       write_date)
@@ -427,10 +510,15 @@ class CrmCustomerValue(models.Model):
              WHERE v.value_tier IS NOT NULL AND l.value_tier IS NOT NULL
                AND v.value_tier <> l.value_tier
             """,  # noqa: S608 - CASE branches are built from module constants
-            subtype=note.id, author=self.env.user.partner_id.id,
-            prefix=_("Value tier changed:"), company=company.name, company_id=company.id,
-            uid=self.env.uid, **params,
-        ))
+                subtype=note.id,
+                author=self.env.user.partner_id.id,
+                prefix=self.env._("Value tier changed:"),
+                company=company.name,
+                company_id=company.id,
+                uid=self.env.uid,
+                **params,
+            )
+        )
         self.env["mail.message"].invalidate_model()
 
     @api.model
@@ -439,22 +527,32 @@ class CrmCustomerValue(models.Model):
         (last 9 digits) with another one, in two statements."""
         self.env["res.partner"].flush_model()
         cr = self.env.cr
-        cr.execute(SQL("""
+        cr.execute(
+            SQL(
+                """
             WITH keys AS (%s),
             dup AS (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT id) > 1)
             SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
-        """, self.env["res.partner"]._ccm_duplicate_keys_sql()))
+        """,
+                self.env["res.partner"]._ccm_duplicate_keys_sql(),
+            )
+        )
         suspects = cr.fetchone()[0] or []
-        cr.execute(SQL(
-            """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
+        cr.execute(
+            SQL(
+                """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
                 WHERE ccm_duplicate_suspect IS DISTINCT FROM (id = ANY(%s))""",
-            suspects, suspects))
+                suspects,
+                suspects,
+            )
+        )
         self.env["res.partner"].invalidate_model(["ccm_duplicate_suspect"])
         return suspects
 
 
 def _jsonable(state):
     """numpy/NaN-free copy of the population state for a JSON field."""
+
     def clean(v):
         if isinstance(v, dict):
             return {k: clean(x) for k, x in v.items()}
@@ -463,4 +561,5 @@ def _jsonable(state):
         if isinstance(v, (float, np.floating)):
             return None if not np.isfinite(v) else float(v)
         return v
+
     return clean(state)

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
@@ -8,8 +8,9 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    ccm_delivery_count = fields.Integer("Deliveries", compute="_compute_ccm_delivery_count",
-                                        groups="stock.group_stock_user")
+    ccm_delivery_count = fields.Integer(
+        "Deliveries", compute="_compute_ccm_delivery_count", groups="stock.group_stock_user"
+    )
 
     def _ccm_delivery_domain(self):
         return [
@@ -20,10 +21,13 @@ class ResPartner(models.Model):
     def _compute_ccm_delivery_count(self):
         # one grouped query for the whole recordset, counts rolled up to commercial partners
         all_partners = self.with_context(active_test=False).search_fetch(
-            [("id", "child_of", self.commercial_partner_id.ids)], ["commercial_partner_id"])
+            [("id", "child_of", self.commercial_partner_id.ids)], ["commercial_partner_id"]
+        )
         groups = self.env["stock.picking"]._read_group(
             [("partner_id", "in", all_partners.ids), ("picking_type_code", "=", "outgoing")],
-            ["partner_id"], ["__count"])
+            ["partner_id"],
+            ["__count"],
+        )
         per_commercial = {}
         for partner, count in groups:
             key = partner.commercial_partner_id.id
@@ -36,5 +40,7 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
         action["domain"] = self._ccm_delivery_domain()
         action["context"] = {"create": False}
-        action["display_name"] = _("Deliveries of %s", self.commercial_partner_id.display_name)
+        action["display_name"] = self.env._(
+            "Deliveries of %s", self.commercial_partner_id.display_name
+        )
         return action

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -15,28 +15,44 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
-    customer_need_ids = fields.One2many("crm.customer.need", "commercial_partner_id",
-                                        string="Needs", groups=CCM_USER)
+    customer_need_ids = fields.One2many(
+        "crm.customer.need", "commercial_partner_id", string="Needs", groups=CCM_USER
+    )
     dominant_need_category_id = fields.Many2one(
-        "crm.customer.need.category", string="Dominant Need", index="btree_not_null",
-        compute="_compute_dominant_need_category_id", store=True)
+        "crm.customer.need.category",
+        string="Dominant Need",
+        index="btree_not_null",
+        compute="_compute_dominant_need_category_id",
+        store=True,
+    )
     ccm_completeness = fields.Float(
-        "Data Completeness (%)", compute="_compute_ccm_completeness", store=True,
-        aggregator="avg")
-    ccm_missing_data = fields.Char("Missing Data", compute="_compute_ccm_completeness",
-                                   store=True)
+        "Data Completeness (%)", compute="_compute_ccm_completeness", store=True, aggregator="avg"
+    )
+    ccm_missing_data = fields.Char("Missing Data", compute="_compute_ccm_completeness", store=True)
     ccm_duplicate_suspect = fields.Boolean(
-        "Possible Duplicate", readonly=True, copy=False, index="btree_not_null",
+        "Possible Duplicate",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="Another customer has the same e-mail, VAT number or phone number. Set by the "
-        "customer value refresh.")
+        "customer value refresh.",
+    )
 
-    @api.depends("customer_need_ids.importance", "customer_need_ids.category_id",
-                 "customer_need_ids.create_date")
+    @api.depends(
+        "customer_need_ids.importance",
+        "customer_need_ids.category_id",
+        "customer_need_ids.create_date",
+    )
     def _compute_dominant_need_category_id(self):
-        needs = self.env["crm.customer.need"].sudo().search_fetch(
-            [("commercial_partner_id", "in", self.ids)],
-            ["commercial_partner_id", "category_id", "importance"],
-            order="importance desc, id desc")
+        needs = (
+            self.env["crm.customer.need"]
+            .sudo()
+            .search_fetch(
+                [("commercial_partner_id", "in", self.ids)],
+                ["commercial_partner_id", "category_id", "importance"],
+                order="importance desc, id desc",
+            )
+        )
         dominant = {}
         for need in needs:
             dominant.setdefault(need.commercial_partner_id.id, need.category_id)
@@ -45,22 +61,36 @@ class ResPartner(models.Model):
 
     def _ccm_completeness_items(self):
         """(label, predicate over a partner) of the key data of a customer; extend to add."""
-        groups = self.env["crm.customer.need"].sudo()._read_group(
-            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-            ["commercial_partner_id"])
+        groups = (
+            self.env["crm.customer.need"]
+            .sudo()
+            ._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+            )
+        )
         with_needs = {partner.id for (partner,) in groups}
         return [
-            (_("Contact person"), lambda p: not p.is_company or bool(p.child_ids)),
-            (_("E-mail"), lambda p: bool(p.email)),
-            (_("Phone"), lambda p: bool(p.phone or p.mobile)),
-            (_("Country"), lambda p: bool(p.country_id)),
-            (_("Industry"), lambda p: bool(p.commercial_partner_id.industry_id)),
-            (_("VAT"), lambda p: bool(p.commercial_partner_id.vat)),
-            (_("Needs"), lambda p: p.commercial_partner_id.id in with_needs),
+            (self.env._("Contact person"), lambda p: not p.is_company or bool(p.child_ids)),
+            (self.env._("E-mail"), lambda p: bool(p.email)),
+            (self.env._("Phone"), lambda p: bool(p.phone or p.mobile)),
+            (self.env._("Country"), lambda p: bool(p.country_id)),
+            (self.env._("Industry"), lambda p: bool(p.commercial_partner_id.industry_id)),
+            (self.env._("VAT"), lambda p: bool(p.commercial_partner_id.vat)),
+            (self.env._("Needs"), lambda p: p.commercial_partner_id.id in with_needs),
         ]
 
-    @api.depends("email", "phone", "mobile", "country_id", "industry_id", "vat", "is_company",
-                 "child_ids", "customer_need_ids")
+    @api.depends(
+        "email",
+        "phone",
+        "mobile",
+        "country_id",
+        "industry_id",
+        "vat",
+        "is_company",
+        "child_ids",
+        "customer_need_ids",
+    )
     def _compute_ccm_completeness(self):
         items = self._ccm_completeness_items()
         filled = pd.DataFrame({label: [check(p) for p in self] for label, check in items})
@@ -75,7 +105,8 @@ class ResPartner(models.Model):
         where = SQL("p.active AND p.id = p.commercial_partner_id")
         if partner_ids is not None:
             where = SQL("%s AND p.id = ANY(%s)", where, partner_ids)
-        return SQL("""
+        return SQL(
+            """
             SELECT p.id, 'e:' || LOWER(TRIM(p.email)) AS k FROM res_partner p
              WHERE %(where)s AND COALESCE(TRIM(p.email), '') <> ''
             UNION ALL
@@ -87,16 +118,24 @@ class ResPartner(models.Model):
             SELECT p.id, 'p:' || RIGHT(REGEXP_REPLACE(ph, '[^0-9]', '', 'g'), 9)
               FROM res_partner p, UNNEST(ARRAY[p.phone, p.mobile]) AS ph
              WHERE %(where)s AND LENGTH(REGEXP_REPLACE(COALESCE(ph, ''), '[^0-9]', '', 'g')) >= 7
-        """, where=where)
+        """,
+            where=where,
+        )
 
     def _ccm_find_duplicates(self):
         """Commercial partners sharing a key with this one (itself included)."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             WITH mine AS (%s), theirs AS (%s)
             SELECT DISTINCT theirs.id FROM theirs JOIN mine USING (k)
-        """, self._ccm_duplicate_keys_sql([partner.id]), self._ccm_duplicate_keys_sql()))
+        """,
+                self._ccm_duplicate_keys_sql([partner.id]),
+                self._ccm_duplicate_keys_sql(),
+            )
+        )
         return self.browse(row[0] for row in self.env.cr.fetchall()) | partner
 
     def action_ccm_merge_duplicates(self):
@@ -105,7 +144,9 @@ class ResPartner(models.Model):
         self.env["res.partner"].flush_model()
         partners = self._ccm_find_duplicates()
         if len(partners) < 2:
-            raise UserError(_("No other customer shares this e-mail, VAT or phone number."))
+            raise UserError(
+                self.env._("No other customer shares this e-mail, VAT or phone number.")
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "base.partner.merge.automatic.wizard",

@@ -7,5 +7,6 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         res = super().action_confirm()
         self.env["crm.customer.value"]._schedule_refresh(
-            (o.company_id.id, o.partner_id.commercial_partner_id.id) for o in self)
+            (o.company_id.id, o.partner_id.commercial_partner_id.id) for o in self
+        )
         return res

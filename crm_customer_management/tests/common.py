@@ -18,37 +18,62 @@ class CustomerManagementCase(TransactionCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         cls.company = cls.env.company
         cls.salesman = new_test_user(
-            cls.env, login="ccm_salesman", name="Sally Salesman",
-            groups="sales_team.group_sale_salesman")
+            cls.env,
+            login="ccm_salesman",
+            name="Sally Salesman",
+            groups="sales_team.group_sale_salesman",
+        )
         cls.sales_manager = new_test_user(
-            cls.env, login="ccm_sales_manager", name="Manny Manager",
-            groups="sales_team.group_sale_manager,stock.group_stock_user")
+            cls.env,
+            login="ccm_sales_manager",
+            name="Manny Manager",
+            groups="sales_team.group_sale_manager,stock.group_stock_user",
+        )
         cls.portal_partner = cls.env["res.partner"].create({"name": "Portal Customer"})
         cls.portal_user = new_test_user(
-            cls.env, login="ccm_portal", name="Paula Portal", groups="base.group_portal",
-            partner_id=cls.portal_partner.id)
-        cls.product = cls.env["product.product"].create({
-            "name": "CCM Widget", "type": "consu", "is_storable": True,
-            "standard_price": 60.0, "list_price": 100.0, "invoice_policy": "order",
-            "taxes_id": [Command.clear()],
-        })
+            cls.env,
+            login="ccm_portal",
+            name="Paula Portal",
+            groups="base.group_portal",
+            partner_id=cls.portal_partner.id,
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "CCM Widget",
+                "type": "consu",
+                "is_storable": True,
+                "standard_price": 60.0,
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
         cls.warehouse = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1)
+            [("company_id", "=", cls.company.id)], limit=1
+        )
         cls.env["stock.quant"]._update_available_quantity(
-            cls.product, cls.warehouse.lot_stock_id, 1000)
-        cls.company.write({
-            "ccm_cost_per_order": 10.0, "ccm_cost_per_delivery": 5.0,
-            "ccm_cost_per_return": 20.0, "ccm_cost_per_complaint": 0.0,
-            "ccm_capital_cost_rate": 36.5,
-        })
+            cls.product, cls.warehouse.lot_stock_id, 1000
+        )
+        cls.company.write(
+            {
+                "ccm_cost_per_order": 10.0,
+                "ccm_cost_per_delivery": 5.0,
+                "ccm_cost_per_return": 20.0,
+                "ccm_cost_per_complaint": 0.0,
+                "ccm_capital_cost_rate": 36.5,
+            }
+        )
 
     # -- flows ------------------------------------------------------------
     def confirm_order(self, partner, on, qty, price, pricelist=None, company=None):
         with freeze_time(on):
             vals = {
                 "partner_id": partner.id,
-                "order_line": [Command.create({"product_id": self.product.id,
-                                               "product_uom_qty": qty, "price_unit": price})],
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": qty, "price_unit": price}
+                    )
+                ],
             }
             if pricelist:
                 vals["pricelist_id"] = pricelist.id
@@ -69,8 +94,11 @@ class CustomerManagementCase(TransactionCase):
 
     def return_goods(self, picking, qty, on):
         with freeze_time(on):
-            wizard = self.env["stock.return.picking"].with_context(
-                active_id=picking.id, active_model="stock.picking").create({})
+            wizard = (
+                self.env["stock.return.picking"]
+                .with_context(active_id=picking.id, active_model="stock.picking")
+                .create({})
+            )
             wizard.product_return_moves.quantity = qty
             ret = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
             for move in ret.move_ids:
@@ -93,14 +121,20 @@ class CustomerManagementCase(TransactionCase):
             if amount is not None:
                 vals.update(amount=amount, payment_difference_handling="open")
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
+                active_model="account.move",
+                active_ids=invoice.ids,
             ).create(vals)._create_payments()
 
     def credit_note(self, invoice, on, qty):
         with freeze_time(on):
-            wizard = self.env["account.move.reversal"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({"reason": "Damaged", "journal_id": invoice.journal_id.id, "date": on})
+            wizard = (
+                self.env["account.move.reversal"]
+                .with_context(
+                    active_model="account.move",
+                    active_ids=invoice.ids,
+                )
+                .create({"reason": "Damaged", "journal_id": invoice.journal_id.id, "date": on})
+            )
             credit_note = self.env["account.move"].browse(wizard.refund_moves()["res_id"])
             credit_note.invoice_line_ids[0].quantity = qty
             credit_note.action_post()
@@ -112,8 +146,9 @@ class CustomerManagementCase(TransactionCase):
             return self.env["crm.customer.value"]._refresh(company or self.company, ids)
 
     def profile(self, partner, company=None):
-        return self.env["crm.customer.value"].search([
-            ("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)])
+        return self.env["crm.customer.value"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", (company or self.company).id)]
+        )
 
 
 TODAY = date(2026, 6, 30)

@@ -26,11 +26,17 @@ class TestCustomerValue(CustomerManagementCase):
         if foreign == cls.company.currency_id:
             foreign = cls.env.ref("base.USD")
         foreign.active = True
-        cls.env["res.currency.rate"].create({
-            "currency_id": foreign.id, "name": "2025-01-01", "rate": 2.0,
-            "company_id": cls.company.id})
-        cls.foreign_pricelist = cls.env["product.pricelist"].create({
-            "name": "Foreign", "currency_id": foreign.id})
+        cls.env["res.currency.rate"].create(
+            {
+                "currency_id": foreign.id,
+                "name": "2025-01-01",
+                "rate": 2.0,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.foreign_pricelist = cls.env["product.pricelist"].create(
+            {"name": "Foreign", "currency_id": foreign.id}
+        )
 
     def _alpha_history(self):
         # Alpha, through its contact Alice: 10 x 100 (cost 60) on Jan 10, 5 x 100 on Mar 15
@@ -56,8 +62,12 @@ class TestCustomerValue(CustomerManagementCase):
         draft = self.confirm_order(self.carla, "2026-02-01", 1, 100.0)
         draft._action_cancel()
         with freeze_time("2026-02-02"):
-            self.env["sale.order"].create({"partner_id": self.carla.id, "order_line": [
-                (0, 0, {"product_id": self.product.id, "product_uom_qty": 7})]})
+            self.env["sale.order"].create(
+                {
+                    "partner_id": self.carla.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 7})],
+                }
+            )
 
     def test_full_refresh_exact_figures(self):
         self._alpha_history()
@@ -111,9 +121,14 @@ class TestCustomerValue(CustomerManagementCase):
         self.assertEqual(self.alpha.value_tier, "mvc")
         self.assertEqual(self.alice.customer_value_id, alpha)
         self.assertEqual(
-            self.env["res.partner"].search([("customer_value_id.value_tier", "=", "mvc"),
-                                            ("id", "in", (self.alpha | self.bruno).ids)]),
-            self.alpha)
+            self.env["res.partner"].search(
+                [
+                    ("customer_value_id.value_tier", "=", "mvc"),
+                    ("id", "in", (self.alpha | self.bruno).ids),
+                ]
+            ),
+            self.alpha,
+        )
 
     def test_refresh_is_idempotent_and_below_zero_tier(self):
         self._bruno_history()
@@ -122,8 +137,9 @@ class TestCustomerValue(CustomerManagementCase):
         first = self.profile(self.bruno).read(["net_value", "value_tier"])
         self.assertEqual(self.refresh(TODAY), 1)
         self.assertEqual(self.profile(self.bruno).read(["net_value", "value_tier"]), first)
-        self.assertEqual(self.env["crm.customer.value"].search_count(
-            [("partner_id", "=", self.bruno.id)]), 1)
+        self.assertEqual(
+            self.env["crm.customer.value"].search_count([("partner_id", "=", self.bruno.id)]), 1
+        )
         self.assertAlmostEqual(first[0]["net_value"], 160.0 - 512.0)
         self.assertEqual(first[0]["value_tier"], "bz")
 
@@ -134,9 +150,13 @@ class TestCustomerValue(CustomerManagementCase):
         self.company.ccm_cost_per_order = 500.0
         self.refresh(TODAY)
         self.assertEqual(self.profile(self.bruno).value_tier, "bz")
-        messages = self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", self.bruno.id),
-            ("body", "ilike", "Value tier changed")])
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.bruno.id),
+                ("body", "ilike", "Value tier changed"),
+            ]
+        )
         self.assertEqual(len(messages), 1)
         self.assertIn("Maintain", messages.body)
         self.assertIn("Below zero", messages.body)
@@ -170,8 +190,11 @@ class TestCustomerValue(CustomerManagementCase):
         self.assertAlmostEqual(second.order_amount, 999.0)
         self.assertEqual(self.alpha.with_company(company2).customer_value_id, second)
         # a user of the first company only does not see the second company's profile
-        self.assertFalse(self.env["crm.customer.value"].with_user(self.salesman).search(
-            [("company_id", "=", company2.id)]))
+        self.assertFalse(
+            self.env["crm.customer.value"]
+            .with_user(self.salesman)
+            .search([("company_id", "=", company2.id)])
+        )
 
     @users("ccm_salesman")
     def test_salesman_reads_tiers_but_cannot_refresh_all(self):

@@ -6,7 +6,6 @@ from .common import CustomerManagementCase
 
 @tagged("post_install", "-at_install", "crm_customer_management")
 class TestIdentify(CustomerManagementCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -14,23 +13,31 @@ class TestIdentify(CustomerManagementCase):
         cls.delivery = cls.env.ref("crm_customer_management.need_category_delivery_speed")
 
     def test_completeness_and_missing_items(self):
-        partner = self.env["res.partner"].create({
-            "name": "Gamma SA", "is_company": True, "email": "info@gamma.example",
-            "phone": "+32 2 555 01 02", "country_id": self.env.ref("base.be").id})
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Gamma SA",
+                "is_company": True,
+                "email": "info@gamma.example",
+                "phone": "+32 2 555 01 02",
+                "country_id": self.env.ref("base.be").id,
+            }
+        )
         self.env["res.partner"].create({"name": "Gina", "parent_id": partner.id})
         # 7 items: contact person, e-mail, phone, country filled; industry, VAT, needs missing
         self.assertAlmostEqual(partner.ccm_completeness, 400 / 7)
         self.assertEqual(partner.ccm_missing_data, "Industry, VAT, Needs")
-        self.env["crm.customer.need"].create({"partner_id": partner.id,
-                                              "category_id": self.price.id})
+        self.env["crm.customer.need"].create(
+            {"partner_id": partner.id, "category_id": self.price.id}
+        )
         self.assertAlmostEqual(partner.ccm_completeness, 500 / 7)
         self.assertEqual(partner.ccm_missing_data, "Industry, VAT")
 
     def test_dominant_need_and_roll_up_from_contact_and_lead(self):
         company = self.env["res.partner"].create({"name": "Delta BV", "is_company": True})
         contact = self.env["res.partner"].create({"name": "Dirk", "parent_id": company.id})
-        self.env["crm.customer.need"].create({"partner_id": contact.id,
-                                              "category_id": self.price.id, "importance": "3"})
+        self.env["crm.customer.need"].create(
+            {"partner_id": contact.id, "category_id": self.price.id, "importance": "3"}
+        )
         self.assertEqual(company.dominant_need_category_id, self.price)
         lead = self.env["crm.lead"].create({"name": "Delta expansion", "partner_id": contact.id})
         with Form(lead) as form:
@@ -61,7 +68,7 @@ class TestIdentify(CustomerManagementCase):
         action = a.action_ccm_merge_duplicates()
         self.assertEqual(action["res_model"], "base.partner.merge.automatic.wizard")
         self.assertEqual(set(action["context"]["active_ids"]), {a.id, b.id})
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create({})
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
         self.assertEqual(wizard.partner_ids, a | b)
         with self.assertRaises(UserError):
             e.action_ccm_merge_duplicates()

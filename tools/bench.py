@@ -1,0 +1,345 @@
+"""Benchmark of crm_customer_management on generated data.
+
+    python tools/bench.py -c odoo.conf --customers 100000 [--repeat 3] [--only value]
+
+Builds once (and then reuses) a benchmark database ``ccm_bench_<customers>``: a fresh
+database with the addon installed and the generator's data (``tools/generate_data.py``).
+Each measured operation runs ``--repeat`` times inside a savepoint that is rolled back, so
+every run sees the same data; the median wall time and the peak memory (resident set of this
+process, sampled every 5 ms) are printed with the ratio to a bare-SQL baseline on the same
+data, and the target where the issue sets one. Results are also written as JSON to
+``<cache>/bench-<customers>.json``.
+
+Operations register themselves in ``OPERATIONS`` (name -> function(env, ctx) returning a
+callable and the baseline's name); each feature adds its own.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", action="append", default=[], help="operation name prefix")
+    parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument("--output", default=None, help="JSON result file")
+    return parser.parse_args(argv)
+
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+class PeakMemory:
+    """Peak resident memory of this process while the block runs."""
+
+    def __enter__(self):
+        self.peak = rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss())
+            self._stop.wait(0.005)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss())
+
+
+def measure(env, func, repeat):
+    """Median wall time (s) and peak memory (bytes) of ``func`` over ``repeat`` runs, each
+    inside a rolled-back savepoint."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        env.invalidate_all()
+        env.registry.clear_cache()
+        with PeakMemory() as mem:
+            t = time.perf_counter()
+            env.cr.execute("SAVEPOINT bench")
+            func()
+            env.flush_all()
+            times.append(time.perf_counter() - t)
+            env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+        env.invalidate_all()
+        peaks.append(mem.peak)
+    return statistics.median(times), max(peaks)
+
+
+# ----------------------------------------------------------------------------------------
+# Baselines: one bare SQL statement over the same rows the operation reads.
+# ----------------------------------------------------------------------------------------
+
+BASELINES = {
+    "invoice lines by customer": """
+        SELECT m.commercial_partner_id, SUM(l.balance), SUM(l.quantity), COUNT(*)
+          FROM account_move_line l
+          JOIN account_move m ON m.id = l.move_id
+         WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+           AND m.company_id = %(company_id)s
+         GROUP BY m.commercial_partner_id
+    """,
+}
+
+
+def baseline(env, name, ctx):
+    query = BASELINES[name]
+
+    def run():
+        env.cr.execute(query, {"company_id": ctx["company"].id})
+        env.cr.fetchall()
+
+    return run
+
+
+# ----------------------------------------------------------------------------------------
+# Operations (each returns (callable, baseline name or None, target text or None))
+# ----------------------------------------------------------------------------------------
+
+
+def op_value_full_refresh(env, ctx):
+    model = env["crm.customer.value"]
+    return (
+        lambda: model._refresh(ctx["company"]),
+        "invoice lines by customer",
+        {"seconds": 20, "memory_mb": 1536, "ratio": 4},
+    )
+
+
+def op_value_single_refresh(env, ctx):
+    model = env["crm.customer.value"]
+    ids = ctx["sample_partner_ids"]
+    it = iter(ids * 100)
+
+    def run():
+        model._refresh(ctx["company"], [next(it)])
+
+    return run, None, {"seconds": 0.050}
+
+
+OPERATIONS = {
+    "value: full refresh": op_value_full_refresh,
+    "value: single-customer refresh": op_value_single_refresh,
+}
+
+# Operations run many times instead of --repeat (cheap ones get a stable median).
+REPEAT_OVERRIDE = {"value: single-customer refresh": 25}
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def database_ready(db, customers):
+    from odoo.sql_db import db_connect  # noqa: PLC0415
+
+    try:
+        with db_connect(db).cursor() as cr:
+            cr.execute(
+                "SELECT value FROM ir_config_parameter WHERE key = %s",
+                ["crm_customer_management.bench_customers"],
+            )
+            row = cr.fetchone()
+            return bool(row) and int(row[0]) == customers
+    except Exception:  # noqa: BLE001 - database absent or not initialised
+        return False
+
+
+def build_database(args, db):
+    env = dict(os.environ)
+    subprocess.run(["dropdb", "--if-exists", db], check=True, env=env)
+    print(f"building {db}: installing the addon ...", flush=True)
+    t = time.time()
+    subprocess.run(
+        [
+            str(ROOT / "bin" / "odoo"),
+            "-d",
+            db,
+            "-i",
+            "crm_customer_management",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+        env=env,
+    )
+    print(
+        f"  installed in {time.time() - t:.0f} s; generating {args.customers} customers", flush=True
+    )
+    t = time.time()
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "generate_data.py"),
+            "-c",
+            args.config,
+            "-d",
+            db,
+            "--customers",
+            str(args.customers),
+            "--seed",
+            str(args.seed),
+        ],
+        check=True,
+        env=env,
+    )
+    print(f"  generated in {time.time() - t:.0f} s", flush=True)
+    subprocess.run(
+        [
+            "psql",
+            "-q",
+            "-d",
+            db,
+            "-c",
+            "INSERT INTO ir_config_parameter (key, value) VALUES "
+            f"('crm_customer_management.bench_customers', '{args.customers}')",
+        ],
+        check=True,
+        env=env,
+    )
+    subprocess.run(["vacuumdb", "-q", "-z", "-d", db], check=True, env=env)
+
+
+def data_sizes(env, company):
+    cr = env.cr
+    cr.execute(
+        """SELECT (SELECT COUNT(*) FROM res_partner WHERE customer_rank > 0
+                                                 AND id = commercial_partner_id),
+                  (SELECT COUNT(*) FROM sale_order WHERE state = 'sale'),
+                  (SELECT COUNT(*) FROM sale_order_line),
+                  (SELECT COUNT(*) FROM account_move
+                    WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'),
+                  (SELECT COUNT(*) FROM account_move_line l JOIN account_move m ON m.id = l.move_id
+                    WHERE m.move_type IN ('out_invoice', 'out_refund') AND m.state = 'posted'),
+                  (SELECT COUNT(*) FROM stock_move),
+                  (SELECT COUNT(*) FROM crm_customer_value WHERE company_id = %s)""",
+        [company.id],
+    )
+    keys = (
+        "customers",
+        "confirmed orders",
+        "order lines",
+        "posted invoices+credit notes",
+        "their journal items",
+        "stock moves",
+        "value profiles",
+    )
+    return dict(zip(keys, cr.fetchone(), strict=True))
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    import odoo  # noqa: PLC0415 - importable once PYTHONPATH points at the Odoo source
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(["-c", args.config, "--log-level=warn"])
+    db = f"ccm_bench_{args.customers}"
+    if args.rebuild or not database_ready(db, args.customers):
+        build_database(args, db)
+
+    registry = odoo.modules.registry.Registry(db)
+    results = {"database": db, "customers": args.customers, "operations": {}}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        cr.execute(
+            "SELECT partner_id FROM crm_customer_value WHERE company_id = %s ORDER BY partner_id",
+            [company.id],
+        )
+        ids = [r[0] for r in cr.fetchall()]
+        ctx = {
+            "company": company,
+            "sample_partner_ids": random.Random(args.seed).sample(ids, min(25, len(ids))),
+        }
+        sizes = data_sizes(env, company)
+        results["data"] = sizes
+        print(f"\nbenchmark database {db}, {os.cpu_count()} CPUs")
+        for k, v in sizes.items():
+            print(f"  {k:32s} {v:>12,}")
+        print()
+        header = f"{'operation':36s} {'median':>10s} {'peak RSS':>10s} {'baseline':>10s} "
+        print(header + f"{'ratio':>7s}  target")
+        baseline_cache = {}
+        failed = []
+        for name, factory in OPERATIONS.items():
+            if args.only and not any(name.startswith(p) for p in args.only):
+                continue
+            func, base_name, target = factory(env, ctx)
+            repeat = REPEAT_OVERRIDE.get(name, args.repeat)
+            seconds, peak = measure(env, func, repeat)
+            row = {
+                "median_s": round(seconds, 4),
+                "peak_rss_mb": round(peak / 2**20),
+                "runs": repeat,
+            }
+            ratio_txt = base_txt = "-"
+            if base_name:
+                if base_name not in baseline_cache:
+                    baseline_cache[base_name] = measure(
+                        env, baseline(env, base_name, ctx), max(args.repeat, 3)
+                    )[0]
+                base = baseline_cache[base_name]
+                row.update(
+                    baseline=base_name, baseline_s=round(base, 4), ratio=round(seconds / base, 2)
+                )
+                ratio_txt, base_txt = f"{seconds / base:.1f}x", f"{base:.3f}s"
+            ok = True
+            target_txt = []
+            if target:
+                if "seconds" in target:
+                    ok &= seconds <= target["seconds"]
+                    target_txt.append(f"<= {target['seconds']} s")
+                if "memory_mb" in target:
+                    ok &= peak / 2**20 <= target["memory_mb"]
+                    target_txt.append(f"<= {target['memory_mb']} MB")
+                if "ratio" in target and base_name:
+                    ok &= seconds / baseline_cache[base_name] <= target["ratio"]
+                    target_txt.append(f"<= {target['ratio']}x")
+                row["target"] = target
+                row["met"] = ok
+                if not ok:
+                    failed.append(name)
+            results["operations"][name] = row
+            verdict = "" if not target else ("OK" if ok else "MISSED")
+            print(
+                f"{name:36s} {seconds:>9.3f}s {peak / 2**20:>8.0f}MB {base_txt:>10s} "
+                f"{ratio_txt:>7s}  {', '.join(target_txt)} {verdict}",
+                flush=True,
+            )
+        cr.rollback()
+    out = (
+        Path(args.output)
+        if args.output
+        else Path(config["data_dir"]).parent / f"bench-{args.customers}.json"
+    )
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nresults written to {out}")
+    if failed:
+        print("targets missed: " + ", ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
