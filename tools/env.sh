@@ -62,7 +62,9 @@ fi
 export PGDATABASE=postgres
 
 CCM_DATA_DIR="$CCM_CACHE/filestore"
-CCM_CONF="$CCM_CACHE/odoo.conf"
+# One Odoo configuration per clone (its addons path points into the clone), so that several
+# clones on one machine (a CI clone beside a working copy) never overwrite each other's.
+CCM_CONF="${CCM_CONF:-$CCM_CACHE/odoo-$(printf %s "$CCM_ROOT" | sha256sum | cut -c1-8).conf}"
 CCM_LOGDIR="$CCM_CACHE/log"
 CCM_DEMO_DB="${CCM_DEMO_DB:-ccm_demo}"
 CCM_HTTP_PORT="${CCM_HTTP_PORT:-8069}"
