@@ -12,3 +12,10 @@ from . import account_move
 from . import account_partial_reconcile
 from . import sale_order
 from . import stock_picking
+from . import res_company_lifecycle
+from . import crm_customer_lifecycle_history
+from . import crm_customer_playbook_action
+from . import crm_customer_lifecycle
+from . import res_partner_lifecycle
+from . import survey_survey
+from . import survey_user_input

@@ -11,4 +11,9 @@ class AccountMove(models.Model):
             self.env["crm.customer.value"]._schedule_refresh(
                 (m.company_id.id, m.commercial_partner_id.id) for m in customer_moves
             )
+            self.env["crm.customer.lifecycle"]._schedule_evaluation(
+                (m.company_id.id, m.commercial_partner_id.id, m)
+                for m in customer_moves
+                if m.move_type == "out_invoice"
+            )
         return posted

@@ -22,6 +22,20 @@ class ResConfigSettings(models.TransientModel):
     ccm_mvc_share = fields.Float(related="company_id.ccm_mvc_share", readonly=False)
     ccm_mgc_growth_ratio = fields.Float(related="company_id.ccm_mgc_growth_ratio", readonly=False)
     ccm_value_refreshed_at = fields.Datetime(related="company_id.ccm_value_refreshed_at")
+    # Lifecycle
+    ccm_onboarding_days = fields.Integer(related="company_id.ccm_onboarding_days", readonly=False)
+    ccm_known_completeness = fields.Float(
+        related="company_id.ccm_known_completeness", readonly=False
+    )
+    ccm_period_days = fields.Integer(related="company_id.ccm_period_days", readonly=False)
+    ccm_retained_periods = fields.Integer(related="company_id.ccm_retained_periods", readonly=False)
+    ccm_risk_interval_factor = fields.Float(
+        related="company_id.ccm_risk_interval_factor", readonly=False
+    )
+    ccm_risk_min_days = fields.Integer(related="company_id.ccm_risk_min_days", readonly=False)
+    ccm_churn_threshold = fields.Float(related="company_id.ccm_churn_threshold", readonly=False)
+    ccm_lost_days = fields.Integer(related="company_id.ccm_lost_days", readonly=False)
+    ccm_manual_hold_days = fields.Integer(related="company_id.ccm_manual_hold_days", readonly=False)
 
     def action_ccm_refresh_values(self):
         return self.env["crm.customer.value"].action_refresh_all()

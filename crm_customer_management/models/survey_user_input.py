@@ -1,0 +1,16 @@
+from odoo import models
+
+
+class SurveyUserInput(models.Model):
+    _inherit = "survey.user_input"
+
+    def _mark_done(self):
+        res = super()._mark_done()
+        answers = self.filtered(lambda a: a.partner_id and a.survey_id.ccm_satisfaction_kind)
+        if answers:
+            self.env["crm.customer.lifecycle"]._schedule_evaluation(
+                (company.id, a.partner_id.commercial_partner_id.id, a)
+                for a in answers
+                for company in self.env["res.company"].sudo().search([])
+            )
+        return res

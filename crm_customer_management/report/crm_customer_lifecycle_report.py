@@ -1,0 +1,63 @@
+from odoo import fields, models
+
+from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES, TRIGGERS
+
+
+class CrmCustomerLifecycleReport(models.Model):
+    """One row per stay of a customer in a lifecycle stage (from a stage change to the
+    next): the funnel (current stays by stage, salesperson, team), the days spent in each
+    stage, and the transition matrix (previous stage x stage) over a period."""
+
+    _name = "crm.customer.lifecycle.report"
+    _description = "Customer Lifecycle Analysis"
+    _auto = False
+    _rec_name = "stage"
+    _order = "date_start desc"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
+    stage_from = fields.Selection(LIFECYCLE_STAGES, string="Previous Stage", readonly=True)
+    trigger = fields.Selection(TRIGGERS, readonly=True)
+    date_start = fields.Datetime("Entered", readonly=True)
+    date_end = fields.Datetime("Left", readonly=True)
+    is_current = fields.Boolean("Current Stage", readonly=True)
+    days_in_stage = fields.Float("Days in Stage", readonly=True, aggregator="avg")
+    nbr = fields.Integer("# Customers", readonly=True)
+
+    @property
+    def _table_query(self):
+        return f"{self._with()} {self._select()} {self._from()} {self._where()}"
+
+    def _with(self):
+        return """
+            WITH stays AS (
+                SELECT h.*, LEAD(h.date) OVER (PARTITION BY h.partner_id, h.company_id
+                                                ORDER BY h.date, h.id) AS date_end
+                  FROM crm_customer_lifecycle_history h
+            )
+        """
+
+    def _select(self):
+        return """
+            SELECT s.id, s.partner_id, s.company_id, p.user_id, u.sale_team_id AS team_id,
+                   p.country_id, p.industry_id, s.stage_to AS stage, s.stage_from, s.trigger,
+                   s.date AS date_start, s.date_end, s.date_end IS NULL AS is_current,
+                   EXTRACT(EPOCH FROM COALESCE(s.date_end, NOW() AT TIME ZONE 'UTC') - s.date)
+                       / 86400.0 AS days_in_stage,
+                   1 AS nbr
+        """
+
+    def _from(self):
+        return """
+              FROM stays s
+              JOIN res_partner p ON p.id = s.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+        """
+
+    def _where(self):
+        return "WHERE p.active"
