@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ def parse_args(argv):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", action="append", default=[], help="operation name prefix")
     parser.add_argument("--rebuild", action="store_true", help="drop and regenerate the data")
+    parser.add_argument(
+        "--no-upgrade", action="store_true", help="do not upgrade the addon in a reused database"
+    )
     parser.add_argument("--output", default=None, help="JSON result file")
     return parser.parse_args(argv)
 
@@ -69,16 +73,20 @@ class PeakMemory:
         self.peak = max(self.peak, rss())
 
 
-def measure(env, func, repeat):
+def measure(env, func, repeat, setup=None):
     """Median wall time (s) and peak memory (bytes) of ``func`` over ``repeat`` runs, each
-    inside a rolled-back savepoint."""
+    inside a rolled-back savepoint (after ``setup``, which is not timed)."""
     times, peaks = [], []
     for _ in range(repeat):
         env.invalidate_all()
         env.registry.clear_cache()
+        env.cr.execute("SAVEPOINT bench")
+        if setup:
+            setup()
+            env.flush_all()
+            env.invalidate_all()
         with PeakMemory() as mem:
             t = time.perf_counter()
-            env.cr.execute("SAVEPOINT bench")
             func()
             env.flush_all()
             times.append(time.perf_counter() - t)
@@ -93,6 +101,13 @@ def measure(env, func, repeat):
 # ----------------------------------------------------------------------------------------
 
 BASELINES = {
+    "orders by customer": """
+        SELECT p.commercial_partner_id, MIN(so.date_order), MAX(so.date_order), COUNT(*)
+          FROM sale_order so
+          JOIN res_partner p ON p.id = so.partner_id
+         WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+         GROUP BY p.commercial_partner_id
+    """,
     "invoice lines by customer": """
         SELECT m.commercial_partner_id, SUM(l.balance), SUM(l.quantity), COUNT(*)
           FROM account_move_line l
@@ -139,13 +154,56 @@ def op_value_single_refresh(env, ctx):
     return run, None, {"seconds": 0.050}
 
 
+def op_lifecycle_first(env, ctx):
+    """The first run after installation: every customer gets a stage and a history row."""
+    service = env["crm.customer.lifecycle"]
+
+    def setup():
+        env.cr.execute(
+            "DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [ctx["company"].id]
+        )
+        env.cr.execute(
+            "UPDATE res_partner SET lifecycle_stage = NULL, lifecycle_stage_date = NULL "
+            "WHERE lifecycle_stage IS NOT NULL"
+        )
+
+    return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 30}, setup
+
+
+def op_lifecycle_nightly(env, ctx):
+    """The nightly run once every customer has a stage, 120 days later: many move."""
+    service = env["crm.customer.lifecycle"]
+    from freezegun import freeze_time  # noqa: PLC0415 - a test dependency of Odoo
+
+    def run():
+        with freeze_time(ctx["today"] + timedelta(days=120)):
+            service._evaluate(ctx["company"])
+
+    def setup():
+        service._evaluate(ctx["company"])
+
+    return run, "orders by customer", {"seconds": 30}, setup
+
+
+def op_lifecycle_single(env, ctx):
+    service = env["crm.customer.lifecycle"]
+    it = iter(ctx["sample_partner_ids"] * 100)
+    return lambda: service._evaluate(ctx["company"], [next(it)], "event"), None, {"seconds": 0.05}
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
+    "lifecycle: first classification": op_lifecycle_first,
+    "lifecycle: nightly evaluation": op_lifecycle_nightly,
+    "lifecycle: single-customer event": op_lifecycle_single,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
-REPEAT_OVERRIDE = {"value: single-customer refresh": 25}
+REPEAT_OVERRIDE = {
+    "value: single-customer refresh": 25,
+    "lifecycle: single-customer event": 25,
+}
 
 
 # ----------------------------------------------------------------------------------------
@@ -258,6 +316,20 @@ def main(argv=None):
     db = f"ccm_bench_{args.customers}"
     if args.rebuild or not database_ready(db, args.customers):
         build_database(args, db)
+    elif not args.no_upgrade:
+        # the data stays; the addon is brought to the code of this checkout
+        subprocess.run(
+            [
+                str(ROOT / "bin" / "odoo"),
+                "-d",
+                db,
+                "-u",
+                "crm_customer_management",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
 
     registry = odoo.modules.registry.Registry(db)
     results = {"database": db, "customers": args.customers, "operations": {}}
@@ -271,6 +343,7 @@ def main(argv=None):
         ids = [r[0] for r in cr.fetchall()]
         ctx = {
             "company": company,
+            "today": date.today(),
             "sample_partner_ids": random.Random(args.seed).sample(ids, min(25, len(ids))),
         }
         sizes = data_sizes(env, company)
@@ -286,9 +359,9 @@ def main(argv=None):
         for name, factory in OPERATIONS.items():
             if args.only and not any(name.startswith(p) for p in args.only):
                 continue
-            func, base_name, target = factory(env, ctx)
+            func, base_name, target, *setup = factory(env, ctx)
             repeat = REPEAT_OVERRIDE.get(name, args.repeat)
-            seconds, peak = measure(env, func, repeat)
+            seconds, peak = measure(env, func, repeat, *setup)
             row = {
                 "median_s": round(seconds, 4),
                 "peak_rss_mb": round(peak / 2**20),

@@ -442,22 +442,27 @@ class OrmGenerator:
         return credit_notes
 
     def payments(self, invoices):
-        """About 85 % paid: 60 % on time, the rest 1-90 days late; the others stay unpaid."""
+        """About 85 % paid: 60 % on time, the rest 1-90 days late; the others stay unpaid.
+        Payments are registered in weekly runs (each Friday, as many accounting teams do):
+        one payment wizard per run for all the invoices it pays."""
         rng = self.rng
-        paid = 0
+        runs = {}
         for inv in invoices.filtered(lambda m: m.amount_residual > 0):
             if rng.random() > 0.85:
                 continue
             due = inv.invoice_date_due
             delay = rng.randint(-10, 0) if rng.random() < 0.6 else int(rng.expovariate(1 / 25)) + 1
-            pay_date = min(due + timedelta(days=delay), self.today)
-            pay_date = max(pay_date, inv.invoice_date)
+            pay_date = max(due + timedelta(days=delay), inv.invoice_date)
+            pay_date += timedelta(days=(4 - pay_date.weekday()) % 7)  # that week's Friday
+            pay_date = min(pay_date, self.today)
+            runs.setdefault(pay_date, []).append(inv.id)
+        for pay_date, ids in sorted(runs.items()):
             self.env["account.payment.register"].with_context(
                 active_model="account.move",
-                active_ids=inv.ids,
-            ).create({"payment_date": pay_date})._create_payments()
-            paid += 1
-        self.stats["payments"] = paid
+                active_ids=ids,
+            ).create({"payment_date": pay_date, "group_payment": False})._create_payments()
+        self.stats["payments"] = sum(len(ids) for ids in runs.values())
+        self.stats["payment_runs"] = len(runs)
 
     # -- helpers ---------------------------------------------------------
     def _set_dates(self, table, column, ids, dates, datetime_=False):
@@ -543,6 +548,7 @@ def main(argv=None):
                 clone_data.clone_customers(env, templates, args.customers - n_orm, rng, today)
             )
         env["crm.customer.value"]._cron_refresh_all()
+        env["crm.customer.lifecycle"]._cron_evaluate_all()
         cr.commit()
     stats["total_seconds"] = round(time.time() - t0, 1)
     print("generated: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
