@@ -19,3 +19,7 @@ from . import crm_customer_lifecycle
 from . import res_partner_lifecycle
 from . import survey_survey
 from . import survey_user_input
+from . import res_company_kpi
+from . import crm_customer_campaign_cost
+from . import crm_customer_kpi
+from . import crm_customer_dashboard

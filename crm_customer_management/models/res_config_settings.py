@@ -39,3 +39,11 @@ class ResConfigSettings(models.TransientModel):
 
     def action_ccm_refresh_values(self):
         return self.env["crm.customer.value"].action_refresh_all()
+
+    # KPIs
+    ccm_acquisition_account_ids = fields.Many2many(
+        related="company_id.ccm_acquisition_account_ids", readonly=False
+    )
+    ccm_acquisition_analytic_ids = fields.Many2many(
+        related="company_id.ccm_acquisition_analytic_ids", readonly=False
+    )

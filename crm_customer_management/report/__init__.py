@@ -1,1 +1,3 @@
 from . import crm_customer_lifecycle_report
+from . import crm_customer_cohort_report
+from . import crm_customer_nps_report

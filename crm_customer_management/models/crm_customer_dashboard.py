@@ -1,0 +1,216 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CCM_MANAGER = "crm_customer_management.group_manager"
+
+
+def _last_month(today):
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+class CrmCustomerDashboard(models.TransientModel):
+    """The management dashboard: KPI cards of a period against the previous one, for a
+    company, a sales team or a salesperson, with buttons that open the documents behind
+    the figures. Salesmen see their own team only."""
+
+    _name = "crm.customer.dashboard"
+    _description = "Customer Management Dashboard"
+
+    date_from = fields.Date(required=True, default=lambda self: self._default_dates()[0])
+    date_to = fields.Date(required=True, default=lambda self: self._default_dates()[1])
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    team_id = fields.Many2one("crm.team", string="Sales Team")
+    user_id = fields.Many2one("res.users", string="Salesperson")
+    is_manager = fields.Boolean(compute="_compute_is_manager")
+    kpi_html = fields.Html("KPIs", compute="_compute_kpi_html", sanitize=False)
+
+    def _default_dates(self):
+        return _last_month(fields.Date.context_today(self))
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        if not self.env.user.has_group(CCM_MANAGER):
+            res["team_id"] = self.env.user.sale_team_id.id
+            if not self.env.user.sale_team_id:
+                res["user_id"] = self.env.uid
+        return res
+
+    def _compute_is_manager(self):
+        self.is_manager = self.env.user.has_group(CCM_MANAGER)
+
+    @api.constrains("date_from", "date_to", "team_id", "user_id")
+    def _check_scope(self):
+        for dashboard in self:
+            if dashboard.date_from > dashboard.date_to:
+                raise UserError(self.env._("The period ends before it starts."))
+            dashboard._scope()
+
+    def _scope(self):
+        """(team, user) the current user may see: managers anything, others their team."""
+        self.ensure_one()
+        if self.env.user.has_group(CCM_MANAGER):
+            return self.team_id, self.user_id
+        own_team = self.env.user.sale_team_id
+        if own_team and self.team_id == own_team:
+            return self.team_id, self.user_id
+        if not own_team and self.user_id == self.env.user:
+            return self.team_id, self.user_id
+        raise UserError(self.env._("You can only see the figures of your own sales team."))
+
+    def kpis(self):
+        """[{key, label, unit, value, previous, trend}] for this dashboard's scope."""
+        self.ensure_one()
+        team, user = self._scope()
+        return (
+            self.env["crm.customer.kpi"]
+            .sudo()
+            ._compare(self.company_id, self.date_from, self.date_to, team, user)
+        )
+
+    @api.depends("date_from", "date_to", "company_id", "team_id", "user_id")
+    def _compute_kpi_html(self):
+        for dashboard in self:
+            if not (dashboard.date_from and dashboard.date_to) or (
+                dashboard.date_from > dashboard.date_to
+            ):
+                dashboard.kpi_html = False
+                continue
+            dashboard.kpi_html = self.env["ir.qweb"]._render(
+                "crm_customer_management.dashboard_kpi_cards",
+                {"dashboard": dashboard, "kpis": dashboard.kpis(), "fmt": dashboard._fmt},
+            )
+
+    def _fmt(self, value, unit):
+        if value is None:
+            return self.env._("not defined")
+        if unit == "money":
+            return self.company_id.currency_id.format(value)
+        if unit == "percent":
+            return f"{value:.1f} %"
+        if unit == "days":
+            return self.env._("%(days).1f days", days=value)
+        if unit == "ratio":
+            return f"{value:.2f}"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+    # ------------------------------------------------------------------
+    # Click-through to the documents behind the figures
+    # ------------------------------------------------------------------
+
+    def _period_domain(self, field):
+        return [
+            (field, ">=", fields.Datetime.to_string(self.date_from)),
+            (field, "<", fields.Datetime.to_string(self.date_to + timedelta(days=1))),
+        ]
+
+    def _action(self, model, name, domain, views="list,form"):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": views,
+            "domain": domain,
+            "context": {"create": False},
+        }
+
+    def action_open_orders(self):
+        self.ensure_one()
+        team, user = self._scope()
+        domain = [("state", "=", "sale"), ("company_id", "=", self.company_id.id)]
+        domain += self._period_domain("date_order")
+        domain += [("team_id", "=", team.id)] if team else []
+        domain += [("user_id", "=", user.id)] if user else []
+        return self._action("sale.order", self.env._("Orders of the period"), domain)
+
+    def action_open_lost(self):
+        self.ensure_one()
+        domain = [("stage_to", "=", "lost"), ("company_id", "=", self.company_id.id)]
+        domain += self._period_domain("date")
+        return self._action("crm.customer.lifecycle.history", self.env._("Customers lost"), domain)
+
+    def action_open_answers(self):
+        self.ensure_one()
+        domain = [("state", "=", "done"), ("survey_id.ccm_satisfaction_kind", "!=", False)]
+        domain += self._period_domain("end_datetime")
+        return self._action("survey.user_input", self.env._("Satisfaction answers"), domain)
+
+    def action_open_leads(self):
+        self.ensure_one()
+        team, user = self._scope()
+        domain = [("active", "in", [True, False])] + self._period_domain("date_closed")
+        domain += [("team_id", "=", team.id)] if team else []
+        domain += [("user_id", "=", user.id)] if user else []
+        action = self._action("crm.lead", self.env._("Leads closed"), domain, "list,pivot,form")
+        action["context"] = {"create": False, "active_test": False}
+        return action
+
+    def action_open_cohorts(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_customer_management.crm_customer_cohort_report_action"
+        )
+
+    def action_open_nps(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_customer_management.crm_customer_nps_report_action"
+        )
+
+    def action_print(self):
+        self.ensure_one()
+        return self.env.ref(
+            "crm_customer_management.action_report_customer_dashboard"
+        ).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Monthly management report
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_monthly_report(self):
+        """E-mail last month's report of each company to its Customer Management managers."""
+        managers = self.env.ref(CCM_MANAGER).users
+        date_from, date_to = _last_month(fields.Date.context_today(self))
+        report = self.env.ref("crm_customer_management.action_report_customer_dashboard")
+        sent = self.env["mail.mail"]
+        for company in self.env["res.company"].search([("active", "=", True)]):
+            recipients = managers.filtered(
+                lambda u, c=company: c in u.company_ids and u.email and not u.share
+            )
+            if not recipients:
+                continue
+            dashboard = self.with_company(company).create(
+                {"company_id": company.id, "date_from": date_from, "date_to": date_to}
+            )
+            content, kind = self._render_report(report, dashboard)
+            name = f"customer-report-{company.id}-{date_from:%Y-%m}.{kind}"
+            attachment = self.env["ir.attachment"].create(
+                {"name": name, "raw": content, "res_model": self._name, "res_id": dashboard.id}
+            )
+            sent |= self.env["mail.mail"].create(
+                {
+                    "subject": self.env._(
+                        "%(company)s: customer management report %(month)s",
+                        company=company.name,
+                        month=f"{date_from:%Y-%m}",
+                    ),
+                    "body_html": dashboard.kpi_html,
+                    "email_to": ",".join(recipients.mapped("email_formatted")),
+                    "attachment_ids": [(4, attachment.id)],
+                    "auto_delete": True,
+                }
+            )
+        return sent
+
+    def _render_report(self, report, dashboard):
+        """The PDF; the HTML version where no PDF renderer (wkhtmltopdf) is installed."""
+        try:
+            content, kind = report._render_qweb_pdf(report.report_name, dashboard.ids)
+        except UserError:
+            content, kind = report._render_qweb_html(report.report_name, dashboard.ids)
+        return content, kind

@@ -1,0 +1,352 @@
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.tools import LazyTranslate
+
+from ..analytics import kpi
+
+_lt = LazyTranslate(__name__)
+
+CUSTOMER_STAGES = (
+    "acquired",
+    "onboarding",
+    "known",
+    "developing",
+    "retained",
+    "at_risk",
+    "dissatisfied",
+    "won_back",
+)
+
+
+class CrmCustomerKpi(models.AbstractModel):
+    """The customer KPIs of a period for a company, optionally one sales team or one
+    salesperson: a few set-based queries over sales, accounting, inventory, leads, surveys,
+    ratings and the lifecycle history; the formulas live in ``analytics.kpi``. Every KPI
+    comes with the domain of the documents it counts, so the dashboard can open them."""
+
+    _name = "crm.customer.kpi"
+    _description = "Customer KPIs"
+
+    # Definitions: key -> (label, unit); units: money, percent, number, days, ratio
+    KPIS = {
+        "customers_acquired": (_lt("Customers acquired"), "number"),
+        "acquisition_cost": (_lt("Acquisition cost"), "money"),
+        "cac": (_lt("Customer acquisition cost (CAC)"), "money"),
+        "clv_historical": (_lt("Historical CLV (lifetime margin per customer)"), "money"),
+        "clv_predicted": (_lt("Predicted CLV"), "money"),
+        "clv_cac_ratio": (_lt("CLV / CAC"), "ratio"),
+        "active_at_start": (_lt("Active customers at the start"), "number"),
+        "customers_lost": (_lt("Customers lost"), "number"),
+        "churn_rate": (_lt("Churn rate"), "percent"),
+        "retention_rate": (_lt("Retention rate"), "percent"),
+        "nps": (_lt("Net Promoter Score"), "number"),
+        "nps_answers": (_lt("NPS answers"), "number"),
+        "csat": (_lt("Customer satisfaction (CSAT)"), "percent"),
+        "csat_answers": (_lt("CSAT answers and ratings"), "number"),
+        "leads_won": (_lt("Leads won"), "number"),
+        "leads_lost": (_lt("Leads lost"), "number"),
+        "conversion_rate": (_lt("Lead conversion"), "percent"),
+        "lead_to_order_days": (_lt("Days from lead to first order"), "days"),
+        "campaign_margin": (_lt("Margin of campaign orders"), "money"),
+        "campaign_cost": (_lt("Campaign costs"), "money"),
+        "campaign_roi": (_lt("ROI of campaigns"), "percent"),
+        "deliveries": (_lt("Deliveries"), "number"),
+        "late_delivery_rate": (_lt("Late deliveries"), "percent"),
+        "returns": (_lt("Customer returns"), "number"),
+        "overdue_amount": (_lt("Overdue receivables (today)"), "money"),
+        "overdue_mvc": (_lt("Overdue receivables of most valuable customers"), "money"),
+    }
+
+    @api.model
+    def _params(self, company, date_from, date_to, team=None, user=None):
+        return {
+            "company_id": company.id,
+            "date_from": date_from,
+            "date_to": date_to,
+            "dt_from": datetime.combine(date_from, time.min),
+            "dt_to": datetime.combine(date_to + timedelta(days=1), time.min),
+            "team_id": team.id if team else None,
+            "user_id": user.id if user else None,
+            "today": fields.Date.context_today(self),
+        }
+
+    @api.model
+    def _compute(self, company, date_from, date_to, team=None, user=None):
+        """KPI values of the period: {key: float or None (not defined)}."""
+        self.env.flush_all()
+        p = self._params(company, date_from, date_to, team, user)
+        values = {}
+        for method in (
+            self._kpi_acquisition,
+            self._kpi_clv,
+            self._kpi_churn,
+            self._kpi_satisfaction,
+            self._kpi_conversion,
+            self._kpi_campaigns,
+            self._kpi_operations,
+        ):
+            values.update(method(p))
+        values["cac"] = kpi.cac(values["acquisition_cost"], values["customers_acquired"])
+        values["clv_cac_ratio"] = kpi.ratio(values["clv_historical"], values["cac"])
+        return values
+
+    @api.model
+    def _compare(self, company, date_from, date_to, team=None, user=None):
+        """[{key, label, unit, value, previous, trend}] for the period and the one before."""
+        current = self._compute(company, date_from, date_to, team, user)
+        prev_from, prev_to = kpi.previous_period(date_from, date_to)
+        previous = self._compute(company, prev_from, prev_to, team, user)
+        return [
+            {
+                "key": key,
+                "label": label._translate(self.env.lang),  # noqa: SLF001 - LazyGettext
+                "unit": unit,
+                "value": current.get(key),
+                "previous": previous.get(key),
+                "trend": kpi.trend(current.get(key), previous.get(key)),
+            }
+            for key, (label, unit) in self.KPIS.items()
+        ]
+
+    def _one(self, query, p):
+        self.env.cr.execute(query, p)
+        return self.env.cr.fetchone()
+
+    # ------------------------------------------------------------------
+    # KPI queries (filters: %(team_id)s / %(user_id)s may be NULL = all)
+    # ------------------------------------------------------------------
+
+    def _first_orders_sql(self):
+        return """
+            SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id AS partner_id,
+                   so.id AS order_id, so.date_order, so.team_id, so.user_id
+              FROM sale_order so
+              JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+             ORDER BY p.commercial_partner_id, so.date_order, so.id
+        """
+
+    def _kpi_acquisition(self, p):
+        acquired = self._one(
+            f"""
+            SELECT COUNT(*) FROM ({self._first_orders_sql()}) f
+             WHERE f.date_order >= %(dt_from)s AND f.date_order < %(dt_to)s
+               AND (%(team_id)s IS NULL OR f.team_id = %(team_id)s)
+               AND (%(user_id)s IS NULL OR f.user_id = %(user_id)s)
+            """,  # noqa: S608 - constant SQL fragments
+            p,
+        )[0]
+        cost = self._one(
+            """
+            SELECT COALESCE((SELECT SUM(l.balance) FROM account_move_line l
+                              WHERE l.parent_state = 'posted' AND l.company_id = %(company_id)s
+                                AND l.date BETWEEN %(date_from)s AND %(date_to)s
+                                AND l.account_id IN (
+                                    SELECT account_id FROM ccm_company_acquisition_account_rel
+                                     WHERE company_id = %(company_id)s)), 0)
+                 + COALESCE((SELECT -SUM(a.amount) FROM account_analytic_line a
+                              WHERE a.company_id = %(company_id)s
+                                AND a.date BETWEEN %(date_from)s AND %(date_to)s
+                                AND a.account_id IN (
+                                    SELECT analytic_account_id
+                                      FROM ccm_company_acquisition_analytic_rel
+                                     WHERE company_id = %(company_id)s)), 0)
+                 + COALESCE((SELECT SUM(c.amount) FROM crm_customer_campaign_cost c
+                              WHERE c.company_id = %(company_id)s
+                                AND c.date BETWEEN %(date_from)s AND %(date_to)s), 0)
+            """,
+            p,
+        )[0]
+        return {"customers_acquired": acquired, "acquisition_cost": float(cost)}
+
+    def _kpi_clv(self, p):
+        """Snapshot of the last value refresh (not period-bound)."""
+        hist, pred = self._one(
+            """
+            SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
+              FROM crm_customer_value v
+              JOIN res_partner p ON p.id = v.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+             WHERE v.company_id = %(company_id)s
+               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            """,
+            p,
+        )
+        return {
+            "clv_historical": None if hist is None else float(hist),
+            "clv_predicted": None if pred is None else float(pred),
+        }
+
+    def _kpi_churn(self, p):
+        """Lost in the period / customers in a customer stage when it started (history)."""
+        lost, active = self._one(
+            """
+            WITH h AS (
+                SELECT h.partner_id, h.stage_to, h.date
+                  FROM crm_customer_lifecycle_history h
+                  JOIN res_partner p ON p.id = h.partner_id
+                  LEFT JOIN res_users u ON u.id = p.user_id
+                 WHERE h.company_id = %(company_id)s
+                   AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+                   AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            ), at_start AS (
+                SELECT DISTINCT ON (partner_id) partner_id, stage_to
+                  FROM h WHERE date < %(dt_from)s
+                 ORDER BY partner_id, date DESC
+            )
+            SELECT (SELECT COUNT(DISTINCT partner_id) FROM h
+                     WHERE stage_to = 'lost' AND date >= %(dt_from)s AND date < %(dt_to)s),
+                   (SELECT COUNT(*) FROM at_start WHERE stage_to IN %(customer_stages)s)
+            """,
+            dict(p, customer_stages=CUSTOMER_STAGES),
+        )
+        churn = kpi.churn_rate(lost, active)
+        return {
+            "customers_lost": lost,
+            "active_at_start": active,
+            "churn_rate": churn,
+            "retention_rate": kpi.retention_rate(churn),
+        }
+
+    def _answers_frame(self, p):
+        """Satisfaction answers of the period: survey answers (first scale question of NPS or
+        CSAT surveys) and filled Odoo ratings (1-5), of the company's customers."""
+        self.env.cr.execute(
+            """
+            SELECT s.ccm_satisfaction_kind AS kind, l.value_scale AS score
+              FROM survey_user_input ui
+              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
+              JOIN survey_user_input_line l ON l.user_input_id = ui.id
+                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
+              JOIN res_partner p ON p.id = ui.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+             WHERE ui.state = 'done'
+               AND COALESCE(ui.end_datetime, ui.write_date) >= %(dt_from)s
+               AND COALESCE(ui.end_datetime, ui.write_date) < %(dt_to)s
+               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            UNION ALL
+            SELECT 'csat', r.rating
+              FROM rating_rating r
+              JOIN res_partner p ON p.id = r.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+             WHERE r.consumed AND r.rating > 0
+               AND r.write_date >= %(dt_from)s AND r.write_date < %(dt_to)s
+               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            """,
+            p,
+        )
+        return pd.DataFrame(self.env.cr.fetchall(), columns=["kind", "score"])
+
+    def _kpi_satisfaction(self, p):
+        answers = self._answers_frame(p)
+        nps_scores = answers.loc[answers["kind"] == "nps", "score"].tolist()
+        csat_scores = answers.loc[answers["kind"] == "csat", "score"].tolist()
+        return {
+            "nps": kpi.nps(nps_scores),
+            "nps_answers": len(nps_scores),
+            "csat": kpi.csat(csat_scores),
+            "csat_answers": len(csat_scores),
+        }
+
+    def _kpi_conversion(self, p):
+        won, lost, days = self._one(
+            """
+            WITH closed AS (
+                SELECT l.id, l.create_date, l.active, l.probability
+                  FROM crm_lead l
+                 WHERE l.date_closed >= %(dt_from)s AND l.date_closed < %(dt_to)s
+                   AND (l.company_id = %(company_id)s OR l.company_id IS NULL)
+                   AND (%(user_id)s IS NULL OR l.user_id = %(user_id)s)
+                   AND (%(team_id)s IS NULL OR l.team_id = %(team_id)s)
+            ), first_orders AS (
+                SELECT so.opportunity_id, MIN(so.date_order) AS date_order
+                  FROM sale_order so
+                 WHERE so.state = 'sale' AND so.opportunity_id IN (SELECT id FROM closed)
+                 GROUP BY so.opportunity_id
+            )
+            SELECT COUNT(*) FILTER (WHERE c.active AND c.probability >= 100),
+                   COUNT(*) FILTER (WHERE NOT c.active AND COALESCE(c.probability, 0) = 0),
+                   AVG(EXTRACT(EPOCH FROM f.date_order - c.create_date) / 86400.0)
+                       FILTER (WHERE c.active AND c.probability >= 100)
+              FROM closed c
+              LEFT JOIN first_orders f ON f.opportunity_id = c.id
+            """,
+            p,
+        )
+        return {
+            "leads_won": won,
+            "leads_lost": lost,
+            "conversion_rate": kpi.conversion_rate(won, lost),
+            "lead_to_order_days": None if days is None else float(days),
+        }
+
+    def _kpi_campaigns(self, p):
+        margin, cost = self._one(
+            """
+            SELECT (SELECT COALESCE(SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
+                      FROM sale_order so
+                     WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
+                       AND so.company_id = %(company_id)s
+                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                       AND (%(user_id)s IS NULL OR so.user_id = %(user_id)s)
+                       AND (%(team_id)s IS NULL OR so.team_id = %(team_id)s)),
+                   (SELECT COALESCE(SUM(c.amount), 0) FROM crm_customer_campaign_cost c
+                     WHERE c.company_id = %(company_id)s
+                       AND c.date BETWEEN %(date_from)s AND %(date_to)s)
+            """,
+            p,
+        )
+        margin, cost = float(margin), float(cost)
+        return {
+            "campaign_margin": margin,
+            "campaign_cost": cost,
+            "campaign_roi": kpi.roi(margin, cost),
+        }
+
+    def _kpi_operations(self, p):
+        deliveries, late, returns = self._one(
+            """
+            SELECT COUNT(*) FILTER (WHERE dst.usage = 'customer'),
+                   COUNT(*) FILTER (WHERE dst.usage = 'customer'
+                                      AND sp.date_done > COALESCE(sp.date_deadline,
+                                                                  sp.scheduled_date)),
+                   COUNT(*) FILTER (WHERE src.usage = 'customer')
+              FROM stock_picking sp
+              JOIN stock_location src ON src.id = sp.location_id
+              JOIN stock_location dst ON dst.id = sp.location_dest_id
+              LEFT JOIN res_partner p ON p.id = sp.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+             WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
+               AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
+               AND (src.usage = 'customer' OR dst.usage = 'customer')
+               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            """,
+            p,
+        )
+        overdue, overdue_mvc = self._one(
+            """
+            SELECT COALESCE(SUM(v.overdue_amount), 0),
+                   COALESCE(SUM(v.overdue_amount) FILTER (WHERE v.value_tier = 'mvc'), 0)
+              FROM crm_customer_value v
+              JOIN res_partner p ON p.id = v.partner_id
+              LEFT JOIN res_users u ON u.id = p.user_id
+             WHERE v.company_id = %(company_id)s
+               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+            """,
+            p,
+        )
+        return {
+            "deliveries": deliveries,
+            "late_delivery_rate": kpi.percent(late, deliveries),
+            "returns": returns,
+            "overdue_amount": float(overdue),
+            "overdue_mvc": float(overdue_mvc),
+        }

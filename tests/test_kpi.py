@@ -1,0 +1,87 @@
+"""KPI formulas with hand-computed values and their undefined cases."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from analytics import kpi
+
+
+def test_cac_and_undefined_cases():
+    assert kpi.cac(1500.0, 3) == 500.0
+    assert kpi.cac(1500.0, 0) is None  # no customer acquired: not defined
+    assert kpi.cac(0.0, 4) == 0.0
+    assert kpi.ratio(None, 3) is None
+
+
+def test_churn_and_retention():
+    assert kpi.churn_rate(2, 40) == 5.0
+    assert kpi.retention_rate(5.0) == 95.0
+    assert kpi.churn_rate(1, 0) is None
+    assert kpi.retention_rate(None) is None
+
+
+def test_nps():
+    # 10 answers: 9, 10, 10 promoters (3); 7, 8 passive; 0, 3, 5, 6, 6 detractors (5)
+    scores = [9, 10, 10, 7, 8, 0, 3, 5, 6, 6]
+    assert kpi.nps(scores) == pytest.approx(30.0 - 50.0)
+    assert kpi.nps([]) is None
+    assert kpi.nps([10, 10]) == 100.0
+
+
+def test_csat():
+    assert kpi.csat([5, 4, 3, 1]) == 50.0
+    assert kpi.csat([]) is None
+
+
+def test_conversion_and_roi():
+    assert kpi.conversion_rate(3, 1) == 75.0
+    assert kpi.conversion_rate(0, 0) is None
+    assert kpi.roi(1300.0, 1000.0) == pytest.approx(30.0)
+    assert kpi.roi(500.0, 0.0) is None
+    assert kpi.trend(110.0, 100.0) == pytest.approx(10.0)
+    assert kpi.trend(-50.0, -100.0) == pytest.approx(50.0)
+    assert kpi.trend(5.0, 0.0) is None
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [
+        ((date(2026, 1, 1), date(2026, 1, 31)), (date(2025, 12, 1), date(2025, 12, 31))),
+        ((date(2026, 3, 1), date(2026, 3, 31)), (date(2026, 2, 1), date(2026, 2, 28))),
+        ((date(2026, 1, 1), date(2026, 3, 31)), (date(2025, 10, 1), date(2025, 12, 31))),
+        ((date(2026, 1, 1), date(2026, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31))),
+        ((date(2026, 1, 10), date(2026, 1, 19)), (date(2025, 12, 31), date(2026, 1, 9))),
+    ],
+)
+def test_previous_period_crosses_years(period, previous):
+    assert kpi.previous_period(*period) == previous
+
+
+def test_previous_period_refuses_reversed_dates():
+    with pytest.raises(ValueError):
+        kpi.previous_period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_cohort_retention():
+    purchases = pd.DataFrame(
+        {
+            "partner_id": [1, 1, 2, 2, 3, 4, 4],
+            "date": pd.to_datetime(
+                [
+                    "2025-12-05",  # 1: cohort 2025-12, months 0 and 1 (across the year)
+                    "2026-01-20",
+                    "2025-12-10",  # 2: cohort 2025-12, months 0 and 2
+                    "2026-02-01",
+                    "2025-12-31",  # 3: cohort 2025-12, month 0 only
+                    "2026-01-02",  # 4: cohort 2026-01, month 0, twice
+                    "2026-01-30",
+                ]
+            ),
+        }
+    )
+    matrix = kpi.cohort_retention(purchases, max_months=2)
+    assert list(matrix.index) == ["2025-12", "2026-01"]
+    assert list(matrix.loc["2025-12"]) == pytest.approx([3, 100.0, 100.0 / 3, 100.0 / 3])
+    assert list(matrix.loc["2026-01"]) == pytest.approx([1, 100.0, 0.0, 0.0])
+    assert kpi.cohort_retention(purchases.iloc[:0]).empty
