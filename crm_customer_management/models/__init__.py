@@ -22,4 +22,3 @@ from . import survey_user_input
 from . import res_company_kpi
 from . import crm_customer_campaign_cost
 from . import crm_customer_kpi
-from . import crm_customer_dashboard

@@ -24,7 +24,7 @@ class CrmCustomerPlaybookAction(models.Model):
         required=True,
         default="activity",
     )
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_type_id = fields.Many2one("mail.activity.type")
     summary = fields.Char(translate=True)
     note = fields.Html(translate=True)
     responsible = fields.Selection(

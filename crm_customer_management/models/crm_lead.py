@@ -12,7 +12,6 @@ class CrmLead(models.Model):
     # Lifecycle: the pre-customer part of the QCI cycle
     lifecycle_stage = fields.Selection(
         [("target", "Target"), ("enquiry", "Enquiry")],
-        string="Lifecycle Stage",
         compute="_compute_lifecycle_stage",
         store=True,
         help="Target: a prospect we address. Enquiry: the prospect engaged (wrote to us, "

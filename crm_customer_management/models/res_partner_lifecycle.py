@@ -13,7 +13,6 @@ class ResPartner(models.Model):
 
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
-        string="Lifecycle Stage",
         company_dependent=True,
         readonly=True,
         groups=CCM_USER,

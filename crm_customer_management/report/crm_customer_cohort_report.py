@@ -11,6 +11,10 @@ class CrmCustomerCohortReport(models.Model):
     _auto = False
     _rec_name = "cohort_month"
     _order = "cohort_month desc, month_offset"
+    _depends = {
+        "sale.order": ["state", "date_order", "partner_id", "company_id"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -18,7 +22,7 @@ class CrmCustomerCohortReport(models.Model):
     cohort_month = fields.Date("Cohort", readonly=True)
     month = fields.Date("Purchase Month", readonly=True)
     month_offset = fields.Integer("Months Since Acquisition", readonly=True, aggregator=None)
-    cohort_size = fields.Integer("Cohort Size", readonly=True, aggregator="max")
+    cohort_size = fields.Integer(readonly=True, aggregator="max")
     retention = fields.Float("Retention (%)", readonly=True, aggregator="sum")
     nbr = fields.Integer("# Customers", readonly=True)
 

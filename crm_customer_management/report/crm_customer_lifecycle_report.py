@@ -13,6 +13,18 @@ class CrmCustomerLifecycleReport(models.Model):
     _auto = False
     _rec_name = "stage"
     _order = "date_start desc"
+    _depends = {
+        "crm.customer.lifecycle.history": [
+            "partner_id",
+            "company_id",
+            "stage_from",
+            "stage_to",
+            "date",
+            "trigger",
+        ],
+        "res.partner": ["user_id", "country_id", "industry_id", "active"],
+        "res.users": ["sale_team_id"],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -14,8 +14,15 @@ class CrmCustomerNpsReport(models.Model):
     _description = "Customer Satisfaction Analysis"
     _auto = False
     _order = "date desc"
+    _depends = {
+        "survey.user_input": ["state", "end_datetime", "partner_id", "survey_id"],
+        "survey.user_input.line": ["value_scale", "answer_type", "skipped", "user_input_id"],
+        "survey.survey": ["ccm_satisfaction_kind"],
+        "res.partner": ["commercial_partner_id", "user_id", "lifecycle_stage"],
+        "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
+    }
 
-    answer_id = fields.Many2one("survey.user_input", string="Answer", readonly=True)
+    answer_id = fields.Many2one("survey.user_input", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)

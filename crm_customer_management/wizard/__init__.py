@@ -1,1 +1,2 @@
 from . import crm_customer_lifecycle_move
+from . import crm_customer_dashboard

@@ -10,9 +10,7 @@ class CrmCustomerLifecycleMove(models.TransientModel):
     _description = "Move Customer Lifecycle Stage"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    current_stage = fields.Selection(
-        LIFECYCLE_STAGES, compute="_compute_current_stage", string="Current Stage"
-    )
+    current_stage = fields.Selection(LIFECYCLE_STAGES, compute="_compute_current_stage")
     stage = fields.Selection(LIFECYCLE_STAGES, string="New Stage", required=True)
     reason = fields.Text(required=True)
 

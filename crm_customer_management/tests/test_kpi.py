@@ -1,0 +1,306 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import CustomerManagementCase
+
+MARCH = (date(2026, 3, 1), date(2026, 3, 31))
+
+
+@tagged("post_install", "-at_install", "crm_customer_management")
+class TestKpi(CustomerManagementCase):
+    """KPIs of March 2026 (previous period: February) on constructed documents, every value
+    computed by hand in the comments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "KPI Team",
+                "user_id": cls.sales_manager.id,
+                "crm_team_member_ids": [Command.create({"user_id": cls.salesman.id})],
+            }
+        )
+        cls.other_team = cls.env["crm.team"].create({"name": "Other Team"})
+        Partner = cls.env["res.partner"]
+        cls.a, cls.b, cls.c = Partner.create(
+            [{"name": f"KPI {x}", "is_company": True, "user_id": cls.salesman.id} for x in "ABC"]
+        )
+        cls.d, cls.e, cls.f = Partner.create([{"name": f"KPI {x}"} for x in "DEF"])
+        cls.campaign = cls.env["utm.campaign"].create({"name": "Spring"})
+        cls.kpi = cls.env["crm.customer.kpi"]
+
+    def values(self, period=MARCH, team=None, user=None):
+        return self.kpi._compute(self.company, *period, team, user)
+
+    def test_cac_from_accounts_and_campaign_costs(self):
+        account = self.env["account.account"].create(
+            {"name": "Trade fairs", "code": "623100", "account_type": "expense"}
+        )
+        self.company.ccm_acquisition_account_ids = account
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        other = self.env["account.account"].search(
+            [("account_type", "=", "liability_current"), ("company_ids", "in", self.company.id)],
+            limit=1,
+        )
+        entry = self.env["account.move"].create(
+            {
+                "journal_id": journal.id,
+                "date": "2026-03-10",
+                "line_ids": [
+                    Command.create({"account_id": account.id, "debit": 900.0}),
+                    Command.create({"account_id": other.id, "credit": 900.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        draft = entry.copy({"date": "2026-03-11"})  # drafts are no cost
+        self.assertEqual(draft.state, "draft")
+        self.env["crm.customer.campaign.cost"].create(
+            {"campaign_id": self.campaign.id, "date": "2026-03-15", "name": "Flyers", "amount": 300}
+        )
+        self.confirm_order(self.c, "2026-02-10", 1, 100.0)  # acquired in February
+        self.confirm_order(self.a, "2026-03-05", 2, 100.0)
+        self.confirm_order(self.b, "2026-03-20", 1, 100.0)
+        self.confirm_order(self.c, "2026-03-12", 1, 100.0)  # a repeat, not an acquisition
+        values = self.values()
+        self.assertEqual(values["customers_acquired"], 2)
+        self.assertAlmostEqual(values["acquisition_cost"], 1200.0)  # 900 + 300
+        self.assertAlmostEqual(values["cac"], 600.0)
+        february = self.values((date(2026, 2, 1), date(2026, 2, 28)))
+        self.assertEqual(february["customers_acquired"], 1)
+        self.assertEqual(february["cac"], 0.0)
+        # no customer acquired: CAC not defined, no division error
+        april = self.values((date(2026, 4, 1), date(2026, 4, 30)))
+        self.assertEqual(april["customers_acquired"], 0)
+        self.assertIsNone(april["cac"])
+        self.assertIsNone(april["clv_cac_ratio"])
+        # CLV from the value profiles: margins A 2 x 40 = 80, B 40, C 2 x 40 = 80
+        self.refresh(date(2026, 4, 1))
+        values = self.values()
+        self.assertAlmostEqual(values["clv_historical"], 200.0 / 3)
+        self.assertAlmostEqual(values["clv_cac_ratio"], 200.0 / 3 / 600.0)
+        # a salesperson's scope
+        self.assertEqual(self.values(user=self.sales_manager)["customers_acquired"], 0)
+
+    def test_churn_and_retention_from_the_history(self):
+        service = self.env["crm.customer.lifecycle"].sudo()
+        with freeze_time("2026-02-15"):
+            service._apply_moves(
+                self.company,
+                [
+                    (self.d.id, None, "developing", None),
+                    (self.e.id, None, "developing", None),
+                    (self.f.id, None, "at_risk", None),
+                    (self.a.id, None, "lost", None),
+                ],
+                "manual",
+                "setup",
+            )
+        with freeze_time("2026-03-10"):
+            service._apply_moves(
+                self.company, [(self.e.id, "developing", "lost", None)], "scheduled"
+            )
+        values = self.values()
+        self.assertEqual(values["active_at_start"], 3)  # D, E, F; A was already lost
+        self.assertEqual(values["customers_lost"], 1)
+        self.assertAlmostEqual(values["churn_rate"], 100.0 / 3)
+        self.assertAlmostEqual(values["retention_rate"], 200.0 / 3)
+        february = self.values((date(2026, 2, 1), date(2026, 2, 28)))
+        self.assertEqual(february["active_at_start"], 0)
+        self.assertIsNone(february["churn_rate"])  # nobody active at the start: not defined
+        self.assertIsNone(february["retention_rate"])
+
+    def _answer(self, survey, partner, score, on):
+        with freeze_time(on):
+            answer = self.env["survey.user_input"].create(
+                {"survey_id": survey.id, "partner_id": partner.id}
+            )
+            question = survey.question_ids.filtered(lambda q: q.question_type == "scale")
+            answer._save_lines(question, str(score))
+            answer._mark_done()
+        return answer
+
+    def test_nps_and_csat(self):
+        nps = self.env.ref("crm_customer_management.survey_nps")
+        for partner, score in ((self.a, 10), (self.b, 9), (self.c, 7), (self.d, 3)):
+            self._answer(nps, partner, score, "2026-03-12")
+        self._answer(nps, self.e, 0, "2026-02-27")  # February
+        csat = self.env["survey.survey"].create(
+            {
+                "title": "How satisfied are you?",
+                "ccm_satisfaction_kind": "csat",
+                "question_and_page_ids": [
+                    Command.create(
+                        {
+                            "title": "Satisfaction",
+                            "question_type": "scale",
+                            "scale_min": 1,
+                            "scale_max": 5,
+                        }
+                    )
+                ],
+            }
+        )
+        self._answer(csat, self.a, 5, "2026-03-03")
+        self._answer(csat, self.b, 2, "2026-03-04")
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.c.id,
+                "partner_id": self.c.id,
+                "rating": 4,
+                "consumed": True,
+            }
+        )
+        # write_date is the transaction's clock, which freeze_time does not move: backdate
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE rating_rating SET write_date = %s WHERE id = %s",
+            ["2026-03-05 09:00:00", rating.id],
+        )
+        values = self.values()
+        # promoters 10, 9 = 50 %; detractor 3 = 25 %
+        self.assertEqual(values["nps_answers"], 4)
+        self.assertAlmostEqual(values["nps"], 25.0)
+        # CSAT: 5 and the rating 4 satisfied, 2 not: 2 / 3
+        self.assertEqual(values["csat_answers"], 3)
+        self.assertAlmostEqual(values["csat"], 200.0 / 3)
+        february = self.values((date(2026, 2, 1), date(2026, 2, 28)))
+        self.assertAlmostEqual(february["nps"], -100.0)
+        self.assertIsNone(february["csat"])  # no answer: not defined
+        april = self.values((date(2026, 4, 1), date(2026, 4, 30)))
+        self.assertIsNone(april["nps"])
+        # the satisfaction report: the NPS of any group is the average of nps_points
+        report = self.env["crm.customer.nps.report"]
+        groups = report._read_group([("kind", "=", "nps")], [], ["nps_points:avg", "__count"])
+        self.assertAlmostEqual(groups[0][0], (100 + 100 + 0 - 100 - 100) / 5)
+        self.assertEqual(groups[0][1], 5)
+
+    def test_conversion_campaign_roi_and_operations(self):
+        with freeze_time("2026-02-25"):
+            l1 = self.env["crm.lead"].create({"name": "L1", "partner_id": self.a.id})
+        with freeze_time("2026-03-10"):
+            l2 = self.env["crm.lead"].create({"name": "L2", "partner_id": self.b.id})
+            l3 = self.env["crm.lead"].create({"name": "L3"})
+        # create_date is the transaction's clock, which freeze_time does not move: backdate
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET create_date = %s WHERE id = %s", ["2026-02-25 00:00:00", l1.id]
+        )
+        with freeze_time("2026-03-05"):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.a.id,
+                    "opportunity_id": l1.id,
+                    "campaign_id": self.campaign.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 100}
+                        )
+                    ],
+                }
+            )
+            order.action_confirm()
+            l1.action_set_won()
+        with freeze_time("2026-03-20"):
+            l2.action_set_won()
+        with freeze_time("2026-03-22"):
+            l3.action_set_lost()
+        self.env["crm.customer.campaign.cost"].create(
+            {"campaign_id": self.campaign.id, "date": "2026-03-15", "name": "Ads", "amount": 300}
+        )
+        self.deliver(order, "2026-03-07")  # scheduled on 2026-03-05: late
+        order_b = self.confirm_order(self.b, "2026-03-20", 1, 100.0)
+        picking_b = self.deliver(order_b, "2026-03-20")  # on time
+        self.return_goods(picking_b, 1, "2026-03-25")
+        values = self.values()
+        self.assertEqual((values["leads_won"], values["leads_lost"]), (2, 1))
+        self.assertAlmostEqual(values["conversion_rate"], 200.0 / 3)
+        self.assertAlmostEqual(values["lead_to_order_days"], 8.0)  # L1: 25 Feb -> 5 Mar
+        # campaign orders: margin 2 x (100 - 60) = 80; ROI (80 - 300) / 300
+        self.assertAlmostEqual(values["campaign_margin"], 80.0)
+        self.assertAlmostEqual(values["campaign_roi"], -220.0 / 3)
+        self.assertEqual(values["deliveries"], 2)
+        self.assertAlmostEqual(values["late_delivery_rate"], 50.0)
+        self.assertEqual(values["returns"], 1)
+        february = self.values((date(2026, 2, 1), date(2026, 2, 28)))
+        self.assertIsNone(february["conversion_rate"])
+        self.assertIsNone(february["campaign_roi"])  # no cost: not defined
+        self.assertIsNone(february["late_delivery_rate"])
+        # overdue receivables: A's invoice due on 15 March, unpaid on 1 April
+        self.invoice(order, "2026-03-05", "2026-03-15")
+        self.refresh(date(2026, 4, 1))
+        self.assertAlmostEqual(self.values()["overdue_amount"], 200.0)
+
+    def test_dashboard_previous_period_across_the_year(self):
+        self.confirm_order(self.a, "2025-12-15", 1, 100.0)
+        self.confirm_order(self.b, "2026-01-10", 1, 100.0)
+        self.confirm_order(self.c, "2026-01-20", 1, 100.0)
+        dashboard = self.env["crm.customer.dashboard"].create(
+            {"date_from": "2026-01-01", "date_to": "2026-01-31"}
+        )
+        acquired = next(k for k in dashboard.kpis() if k["key"] == "customers_acquired")
+        self.assertEqual((acquired["value"], acquired["previous"]), (2, 1))
+        self.assertAlmostEqual(acquired["trend"], 100.0)
+        self.assertIn("not defined", dashboard.kpi_html)  # e.g. the CAC without costs
+        self.assertIn('data-kpi="customers_acquired"', dashboard.kpi_html)
+        action = dashboard.action_open_orders()
+        self.assertEqual(self.env["sale.order"].search_count(action["domain"]), 2)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("crm_customer_management.report_customer_dashboard", dashboard.ids)[
+                0
+            ]
+            .decode()
+        )
+        self.assertIn("Customer management report", html)
+        self.assertIn("Customers acquired", html)
+        with self.assertRaises(UserError):
+            dashboard.date_to = "2025-12-01"
+
+    def test_salesman_sees_own_team_portal_nothing(self):
+        dashboard = self.env["crm.customer.dashboard"].with_user(self.salesman).create({})
+        self.assertEqual(dashboard.team_id, self.team)
+        dashboard.kpis()
+        with self.assertRaises(UserError):
+            dashboard.team_id = self.other_team
+        manager_view = (
+            self.env["crm.customer.dashboard"]
+            .with_user(self.sales_manager)
+            .create({"team_id": self.other_team.id})
+        )
+        manager_view.kpis()
+        with self.assertRaises(AccessError):
+            self.env["crm.customer.dashboard"].with_user(self.portal_user).create({})
+        with self.assertRaises(AccessError):
+            self.env["crm.customer.cohort.report"].with_user(self.portal_user).search([])
+
+    def test_monthly_report_mailed_to_managers(self):
+        self.sales_manager.email = "manny@example.com"
+        with freeze_time("2026-04-01"):
+            mails = self.env["crm.customer.dashboard"]._cron_send_monthly_report()
+        mail = mails.filtered(lambda m: "manny@example.com" in m.email_to)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("2026-03", mail.subject)
+        self.assertTrue(mail.attachment_ids.raw)
+
+    def test_cohort_retention_report(self):
+        self.confirm_order(self.a, "2025-12-05", 1, 100.0)
+        self.confirm_order(self.a, "2026-01-20", 1, 100.0)
+        self.confirm_order(self.b, "2025-12-10", 1, 100.0)
+        groups = self.env["crm.customer.cohort.report"]._read_group(
+            [("partner_id", "in", (self.a | self.b).ids)],
+            ["cohort_month:month", "month_offset"],
+            ["retention:sum"],
+        )
+        cells = {(str(c)[:10], o): r for c, o, r in groups}
+        self.assertAlmostEqual(cells[("2025-12-01", 0)], 100.0)
+        self.assertAlmostEqual(cells[("2025-12-01", 1)], 50.0)  # across the year
