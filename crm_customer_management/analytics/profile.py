@@ -124,7 +124,7 @@ def build_profiles(raw, today, config=None, state=None):
     T = np.where(buyers, T, 0.0)
     m = np.nan_to_num(_ratio(_col(raw, "repeat_amount"), x))
     if "bgnbd" not in state and "gg" not in state:
-        state.update(_fit(x[buyers], t_x[buyers], T[buyers], m[buyers]))
+        state.update(_fit(x[buyers], t_x[buyers], T[buyers], m[buyers], cfg.get("bgnbd_start")))
     out["probability_alive"] = np.nan
     out["expected_purchases"] = np.nan
     out["clv_predicted"] = np.nan
@@ -176,14 +176,19 @@ def build_profiles(raw, today, config=None, state=None):
     return out, state
 
 
-def _fit(x, t_x, T, m):
+def _fit(x, t_x, T, m, bgnbd_start=None):
     """Fit both models on the buyers, or return no parameters when the data cannot carry a
     fit (too few repeat buyers, or a degenerate optimum)."""
     result = {"bgnbd": None, "gg": None}
     if int((x > 0).sum()) < MIN_REPEAT_BUYERS:
         return result
     try:
-        b = clv.fit_bgnbd(x, t_x, T)
+        # Fitted at the resolution of weeks (as Fader, Hardie & Lee do): tens of thousands of
+        # distinct (x, t_x, T) in days become a few thousand, the optimum barely moves.
+        # alpha carries the time unit: back to days.
+        start = dict(bgnbd_start, alpha=bgnbd_start["alpha"] / 7.0) if bgnbd_start else None
+        b = clv.fit_bgnbd(x, np.floor(t_x / 7.0), np.floor(T / 7.0), start)
+        b["alpha"] *= 7.0
         if all(np.isfinite(list(b.values()))):
             result["bgnbd"] = b
         g = clv.fit_gamma_gamma(x, m)

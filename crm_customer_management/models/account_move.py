@@ -1,8 +1,12 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    # Customer figures are gathered per commercial partner: the single-customer refresh
+    # reads a customer's invoices by this column.
+    commercial_partner_id = fields.Many2one(index=True)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

@@ -1,6 +1,7 @@
 import io
 import logging
 import math
+import zlib
 from datetime import timedelta
 
 import numpy as np
@@ -14,6 +15,9 @@ from ..analytics import profile, rfm, value
 
 _logger = logging.getLogger(__name__)
 
+NUMERIC_OID = 1700  # PostgreSQL's numeric type
+# figures query -> the same with its numeric columns cast to float8 (one lookup per query)
+_FLOAT8_QUERIES = {}
 RFM_SEGMENTS = rfm.SEGMENTS
 VALUE_TIERS = value.TIERS
 
@@ -91,7 +95,6 @@ class CrmCustomerValue(models.Model):
         string="Customer",
         required=True,
         readonly=True,
-        index=True,
         ondelete="cascade",
     )
     company_id = fields.Many2one(
@@ -149,15 +152,15 @@ class CrmCustomerValue(models.Model):
     r_score = fields.Integer("R", readonly=True, aggregator="avg")
     f_score = fields.Integer("F", readonly=True, aggregator="avg")
     m_score = fields.Integer("M", readonly=True, aggregator="avg")
-    rfm_score = fields.Char("RFM", readonly=True, index=True)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True, index=True)
+    rfm_score = fields.Char("RFM", readonly=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
     # Future value
     probability_alive = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
     churn_probability = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
     expected_purchases = fields.Float(readonly=True, digits=(16, 2))
     clv_predicted = fields.Monetary("Predicted CLV", readonly=True)
     # Tier
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True, index=True)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
 
     _sql_constraints = [
         (
@@ -238,7 +241,10 @@ class CrmCustomerValue(models.Model):
                 "gg": None,
                 "mvc_threshold": None,
             }
-        derived, state = profile.build_profiles(raw, today, company._ccm_value_config(), state)
+        config = company._ccm_value_config()
+        if full:  # refit, starting from the last fit
+            config["bgnbd_start"] = (company.ccm_value_state or {}).get("bgnbd")
+        derived, state = profile.build_profiles(raw, today, config, state)
         frame = pd.concat([raw.reindex(columns=RAW_COLUMNS), derived[DERIVED_COLUMNS]], axis=1)
         self._write_profiles(company, frame, partner_ids)
         if full:
@@ -264,17 +270,23 @@ class CrmCustomerValue(models.Model):
     def _gather(self, company, today, partner_ids):
         """One DataFrame of raw figures, indexed by commercial partner id."""
         params = self._gather_params(company, today, partner_ids)
-        frames = [
-            self._query_frame(method(), params)
-            for method in (
-                self._sql_orders,
-                self._sql_invoices,
-                self._sql_payments,
-                self._sql_stock,
-                self._sql_complaints,
+        queries = [
+            query
+            for query in (
+                self._sql_orders(),
+                self._sql_invoices(),
+                self._sql_payments(),
+                self._sql_stock(),
+                self._sql_complaints(),
             )
+            if query
         ]
-        raw = pd.concat([f for f in frames if f is not None], axis=1, join="outer")
+        # One round trip: the per-source queries joined on the customer.
+        joined = f"SELECT * FROM ({queries[0]}) q0" + "".join(
+            f" FULL JOIN ({query}) q{i} USING (partner_id)"
+            for i, query in enumerate(queries[1:], start=1)
+        )
+        raw = self._query_frame(joined, params)
         raw.index.name = "partner_id"
         raw["late_amount_days"] = (
             raw.get("paid_late_amount_days", 0.0).fillna(0.0)
@@ -294,14 +306,26 @@ class CrmCustomerValue(models.Model):
         return raw
 
     def _query_frame(self, query, params):
+        """Run a figures query into a DataFrame indexed by partner. Numeric (decimal) columns
+        come back as float8, which the driver converts in C rather than value by value."""
         if query is None:
             return None
-        self.env.cr.execute(query, params)
-        cols = [d.name for d in self.env.cr.description]
-        frame = pd.DataFrame(self.env.cr.fetchall(), columns=cols)
+        cr = self.env.cr
+        if query not in _FLOAT8_QUERIES:
+            cr.execute(f"SELECT * FROM ({query}) q LIMIT 0", params)
+            select = ", ".join(
+                f'q."{d.name}"::float8 AS "{d.name}"'
+                if d.type_code == NUMERIC_OID
+                else f'q."{d.name}"'
+                for d in cr.description
+            )
+            _FLOAT8_QUERIES[query] = f"SELECT {select} FROM ({query}) q"  # noqa: S608
+        cr.execute(_FLOAT8_QUERIES[query], params)
+        cols = [d.name for d in cr.description]
+        frame = pd.DataFrame(cr.fetchall(), columns=cols)
         frame = frame.set_index("partner_id")
         for col in frame.columns:
-            if col.endswith("_date"):
+            if col.endswith("_date") or frame[col].dtype == np.float64:
                 continue
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         return frame
@@ -390,23 +414,31 @@ class CrmCustomerValue(models.Model):
         """
 
     def _sql_stock(self):
+        """Quantities and pickings delivered to and returned by the customer: moves summed per
+        picking first (no COUNT DISTINCT over the moves), then per customer."""
         return """
-            SELECT p.commercial_partner_id AS partner_id,
-                   SUM(sm.product_qty) FILTER (WHERE dst.usage = 'customer') AS delivered_qty,
-                   SUM(sm.product_qty) FILTER (WHERE src.usage = 'customer') AS returned_qty,
-                   COUNT(DISTINCT sm.picking_id) FILTER (WHERE dst.usage = 'customer')
-                       AS delivery_count,
-                   COUNT(DISTINCT sm.picking_id) FILTER (WHERE src.usage = 'customer')
-                       AS return_count
-              FROM stock_move sm
-              JOIN stock_picking sp ON sp.id = sm.picking_id
-              JOIN res_partner p ON p.id = sp.partner_id
-              JOIN stock_location src ON src.id = sm.location_id
-              JOIN stock_location dst ON dst.id = sm.location_dest_id
-             WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
-               AND (src.usage = 'customer') <> (dst.usage = 'customer')
-               AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
-             GROUP BY p.commercial_partner_id
+            WITH customer_locations AS (
+                SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
+            ), pickings AS (
+                SELECT p.commercial_partner_id AS partner_id, sm.picking_id,
+                       sm.location_dest_id = ANY(cl.ids) AS outgoing,
+                       SUM(sm.product_qty) AS qty
+                  FROM stock_picking sp
+                  JOIN res_partner p ON p.id = sp.partner_id
+                  JOIN stock_move sm ON sm.picking_id = sp.id
+                 CROSS JOIN customer_locations cl
+                 WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
+                   AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
+                   AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
+                 GROUP BY 1, 2, 3
+            )
+            SELECT partner_id,
+                   SUM(qty) FILTER (WHERE outgoing) AS delivered_qty,
+                   SUM(qty) FILTER (WHERE NOT outgoing) AS returned_qty,
+                   COUNT(*) FILTER (WHERE outgoing) AS delivery_count,
+                   COUNT(*) FILTER (WHERE NOT outgoing) AS return_count
+              FROM pickings
+             GROUP BY partner_id
         """
 
     def _sql_complaints(self):
@@ -419,27 +451,39 @@ class CrmCustomerValue(models.Model):
         cr = self.env.cr
         columns = RAW_COLUMNS + DERIVED_COLUMNS
         out = frame[columns].copy()
-        for col in columns:
-            if col in INTEGER_COLUMNS:
-                out[col] = out[col].astype(float).round().astype("Int64")
-            elif col in DATE_COLUMNS:
-                out[col] = pd.to_datetime(out[col]).dt.date
+        for col in DATE_COLUMNS:
+            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
         out.index.name = "partner_id"
         out = out.reset_index()
         out["partner_id"] = out["partner_id"].astype("int64")
         col_list = ", ".join(["partner_id"] + columns)
+        # A temporary table per database session, emptied at each use and at commit; its
+        # name carries the columns, so that an upgrade adding one gets a new table.
+        load = f"ccm_value_load_{zlib.crc32(col_list.encode()):08x}"
         cr.execute(
             SQL(
-                f"""DROP TABLE IF EXISTS ccm_value_load;
-                CREATE TEMP TABLE ccm_value_load ON COMMIT DROP AS
+                f"""CREATE TEMP TABLE IF NOT EXISTS {load} ON COMMIT DELETE ROWS AS
                 SELECT {col_list} FROM crm_customer_value WITH NO DATA"""
             )
         )
+        cr.execute(
+            SQL(
+                "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s"
+                " AND atttypid = 'float8'::regtype",
+                load,
+                sorted(INTEGER_COLUMNS)[0],
+            )
+        )
+        if not cr.fetchone():
+            # Integer figures travel as floats (a fast CSV) and are cast back by the INSERT.
+            float_cols = ", ".join(f"ALTER COLUMN {c} TYPE float8" for c in sorted(INTEGER_COLUMNS))
+            cr.execute(SQL(f"ALTER TABLE {load} {float_cols}"))
+        cr.execute(SQL(f"TRUNCATE {load}"))
         buffer = io.StringIO()
-        out.replace({np.nan: None}).to_csv(buffer, index=False, header=False, na_rep="")
+        out.to_csv(buffer, index=False, header=False, na_rep="")
         buffer.seek(0)
-        cr.copy_expert(f"COPY ccm_value_load ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
-        self._post_tier_changes(company)
+        cr.copy_expert(f"COPY {load} ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
+        self._post_tier_changes(company, load)
         set_cols = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns + PARTNER_COLUMNS)
         cr.execute(
             SQL(
@@ -447,11 +491,16 @@ class CrmCustomerValue(models.Model):
             INSERT INTO crm_customer_value
                    (partner_id, company_id, {", ".join(columns)}, {", ".join(PARTNER_COLUMNS)},
                     refreshed_at, create_uid, create_date, write_uid, write_date)
-            SELECT l.partner_id, %(company)s, {", ".join("l." + c for c in columns)},
+            SELECT l.partner_id, %(company)s,
+                   {
+                    ", ".join(
+                        f"ROUND(l.{c})" if c in INTEGER_COLUMNS else "l." + c for c in columns
+                    )
+                },
                    {", ".join("p." + c for c in PARTNER_COLUMNS)},
                    NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                    NOW() AT TIME ZONE 'UTC'
-              FROM ccm_value_load l
+              FROM {load} l
               JOIN res_partner p ON p.id = l.partner_id
             ON CONFLICT (partner_id, company_id) DO UPDATE
                SET {set_cols}, refreshed_at = EXCLUDED.refreshed_at,
@@ -464,9 +513,9 @@ class CrmCustomerValue(models.Model):
         if partner_ids is None:
             cr.execute(
                 SQL(
-                    """DELETE FROM crm_customer_value v
+                    f"""DELETE FROM crm_customer_value v
                     WHERE v.company_id = %s
-                      AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
+                      AND NOT EXISTS (SELECT 1 FROM {load} l
                                        WHERE l.partner_id = v.partner_id)""",
                     company.id,
                 )
@@ -474,9 +523,9 @@ class CrmCustomerValue(models.Model):
         else:
             cr.execute(
                 SQL(
-                    """DELETE FROM crm_customer_value v
+                    f"""DELETE FROM crm_customer_value v
                     WHERE v.company_id = %s AND v.partner_id = ANY(%s)
-                      AND NOT EXISTS (SELECT 1 FROM ccm_value_load l
+                      AND NOT EXISTS (SELECT 1 FROM {load} l
                                        WHERE l.partner_id = v.partner_id)""",
                     company.id,
                     partner_ids,
@@ -485,7 +534,7 @@ class CrmCustomerValue(models.Model):
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["customer_value_ids"])
 
-    def _post_tier_changes(self, company):
+    def _post_tier_changes(self, company, load):
         """One note per customer whose tier changed, on the partner's chatter, inserted in
         one statement (the first tier a customer gets is not a change)."""
         labels = dict(VALUE_TIERS)
@@ -504,7 +553,7 @@ class CrmCustomerValue(models.Model):
                        || (CASE l.value_tier {cases} END) || ' (' || %(company)s || ')</p>',
                    NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                    NOW() AT TIME ZONE 'UTC'
-              FROM ccm_value_load l
+              FROM {load} l
               JOIN crm_customer_value v ON v.partner_id = l.partner_id
                    AND v.company_id = %(company_id)s
              WHERE v.value_tier IS NOT NULL AND l.value_tier IS NOT NULL
