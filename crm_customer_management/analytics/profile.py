@@ -33,7 +33,7 @@ DEFAULTS = {
 
 def _col(frame, name, default=0.0):
     if name in frame:
-        return frame[name].astype(float).fillna(default).to_numpy()
+        return np.nan_to_num(frame[name].to_numpy(dtype=float, na_value=np.nan), nan=default)
     return np.full(len(frame), default, dtype=float)
 
 
@@ -59,7 +59,7 @@ def build_profiles(raw, today, config=None, state=None):
     cfg = {**DEFAULTS, **(config or {})}
     today = pd.Timestamp(today)
     n = len(raw)
-    out = pd.DataFrame(index=raw.index)
+    out = {}  # column -> array (or scalar), made a DataFrame once at the end
     order_count = _col(raw, "order_count")
     active = order_count > 0
 
@@ -152,7 +152,7 @@ def build_profiles(raw, today, config=None, state=None):
                 cfg["monthly_discount_rate"],
             )
             out["clv_predicted"] = cl
-    out["churn_probability"] = 1.0 - out["probability_alive"]
+    out["churn_probability"] = 1.0 - np.asarray(out["probability_alive"])
 
     # Tiers
     # a partial run scores against the population's MVC threshold (none: nobody is MVC)
@@ -162,7 +162,7 @@ def build_profiles(raw, today, config=None, state=None):
         threshold = np.inf if state["mvc_threshold"] is None else state["mvc_threshold"]
     tiers = value.value_tiers(
         out["net_value"],
-        out["clv_predicted"],
+        np.broadcast_to(out["clv_predicted"], (n,)),
         _col(raw, "revenue_12m"),
         active,
         cfg["mvc_share"],
@@ -171,9 +171,12 @@ def build_profiles(raw, today, config=None, state=None):
     )
     out["value_tier"] = tiers
     if not partial:
-        mvc_net = out["net_value"].to_numpy()[tiers == "mvc"]
+        mvc_net = np.asarray(out["net_value"])[np.asarray(tiers) == "mvc"]
         state["mvc_threshold"] = float(mvc_net.min()) if mvc_net.size else None
-    return out, state
+    return pd.DataFrame(
+        {k: np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v for k, v in out.items()},
+        index=raw.index,
+    ), state
 
 
 def _fit(x, t_x, T, m, bgnbd_start=None):
