@@ -64,6 +64,12 @@ def test_first_purchase_acquires_then_onboards_then_active():
     )
 
 
+def test_first_classification_of_old_customers_skips_acquired():
+    old = {"first_purchase": "2025-01-01", "last_purchase": "2026-06-01", "purchase_days": 3}
+    assert stage_of(**old) == "developing"
+    assert stage_of(stage="enquiry", **{**old, "purchase_days": 1}) == "onboarding"
+
+
 def test_active_stage_never_falls_below_what_was_reached():
     bought = {"first_purchase": "2025-01-01", "last_purchase": "2026-06-01", "purchase_days": 1}
     assert stage_of(stage="at_risk", floor_stage="retained", **bought) == "retained"

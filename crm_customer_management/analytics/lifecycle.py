@@ -119,7 +119,8 @@ def evaluate(frame, today, config=None):
     6. won back less than ``onboarding_days`` ago -> stays won_back;
     7. no purchase for ``risk_interval_factor`` times the customer's usual interval (at least
        ``risk_min_days``), or churn probability over ``churn_threshold`` -> at_risk;
-    8. a buyer never classified as a customer -> acquired; acquired -> onboarding;
+    8. a buyer never classified as a customer -> acquired when the first purchase is less
+       than ``onboarding_days`` old (else straight to rule 9); acquired -> onboarding;
     9. else the active stage earned (:func:`active_stage`); after won_back, developing at least.
 
     A manual move holds for ``manual_hold_days`` against rules 7-9 (events still apply).
@@ -170,6 +171,9 @@ def evaluate(frame, today, config=None):
     at_risk = (since_last > risk_days) | (churn > config["churn_threshold"])
     welcome = (stage == "won_back") & (since_stage < config["onboarding_days"])
     entering = ~in_stage | _isin(stage, PROSPECT_STAGES)
+    # acquired marks a first purchase; a customer classified long after it (the addon
+    # installed on an existing database) gets the stage earned since, not a welcome
+    new_buyer = _days(today, frame["first_purchase"]) < config["onboarding_days"]
     n = len(frame)
     rules = [
         (~bought, prospect),
@@ -179,7 +183,7 @@ def evaluate(frame, today, config=None):
         (negative, _const(n, "dissatisfied")),
         (welcome, _const(n, "won_back")),
         (at_risk & ~manual_hold, _const(n, "at_risk")),
-        (entering, _const(n, "acquired")),
+        (entering & new_buyer, _const(n, "acquired")),
         (stage == "acquired", _const(n, "onboarding")),
         (manual_hold, stage),
     ]
