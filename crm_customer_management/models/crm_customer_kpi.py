@@ -102,7 +102,7 @@ class CrmCustomerKpi(models.AbstractModel):
         return [
             {
                 "key": key,
-                "label": label._translate(self.env.lang),  # noqa: SLF001 - LazyGettext
+                "label": label._translate(self.env.lang or "en_US"),  # noqa: SLF001 - LazyGettext
                 "unit": unit,
                 "value": current.get(key),
                 "previous": previous.get(key),
