@@ -75,3 +75,22 @@ def test_completeness():
     scores, missing = value.completeness(filled)
     assert list(scores) == [75.0, 25.0]
     assert list(missing) == ["VAT", "E-mail, Phone, VAT"]
+
+
+def test_profiles_add_complaint_compensation_to_cost_to_serve():
+    from analytics import profile
+
+    raw = pd.DataFrame(
+        {
+            "order_count": [2.0, 1.0],
+            "margin": [100.0, 50.0],
+            "complaint_count": [1.0, 0.0],
+            "compensation_amount": [30.0, np.nan],
+        },
+        index=[1, 2],
+    )
+    cfg = {"unit_costs": {"order": 5.0, "complaint": 12.0}}
+    out, _ = profile.build_profiles(raw, "2026-06-30", cfg, {"rfm": None, "bgnbd": None})
+    # 1: 2 orders x 5 + 1 complaint x 12 + 30 compensation = 52; 2: 1 order x 5
+    assert list(out["cost_to_serve"]) == pytest.approx([52.0, 5.0])
+    assert list(out["net_value"]) == pytest.approx([48.0, 45.0])

@@ -12,7 +12,8 @@ Raw columns (missing ones count as 0/NaN):
     revenue, revenue_12m, margin, margin_12m,
     paid_amount, paid_delay_amount (sum of amount x delay days), paid_count, paid_late_count,
     late_amount_days (amount x late days, paid late or overdue today), overdue_amount,
-    delivered_qty, returned_qty, delivery_count, return_count, complaint_count
+    delivered_qty, returned_qty, delivery_count, return_count, complaint_count,
+    compensation_amount
 """
 
 import numpy as np
@@ -89,6 +90,7 @@ def build_profiles(raw, today, config=None, state=None):
         _col(raw, "late_amount_days"),
         cfg["unit_costs"],
     )
+    cts = cts + _col(raw, "compensation_amount")  # credit notes granted on complaints
     out["cost_to_serve"] = cts
     out["net_value"] = _col(raw, "margin") - cts
 

@@ -22,3 +22,10 @@ from . import survey_user_input
 from . import res_company_kpi
 from . import crm_customer_campaign_cost
 from . import crm_customer_kpi
+from . import crm_complaint_stage
+from . import crm_complaint_category
+from . import crm_complaint_root_cause
+from . import crm_complaint_sla
+from . import crm_complaint
+from . import account_move_complaint
+from . import stock_picking_complaint

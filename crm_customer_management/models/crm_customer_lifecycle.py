@@ -284,8 +284,14 @@ class CrmCustomerLifecycle(models.AbstractModel):
         """
 
     def _sql_complaints(self):
-        """Hook: the complaint workflow adds the open complaints per customer."""
-        return None
+        """Open complaints per customer."""
+        return """
+            SELECT commercial_partner_id AS partner_id, COUNT(*) AS open_complaints
+              FROM crm_complaint
+             WHERE NOT COALESCE(is_closed, FALSE) AND company_id = %(company_id)s
+               AND (%(all_partners)s OR commercial_partner_id = ANY(%(partner_ids)s))
+             GROUP BY commercial_partner_id
+        """
 
     # ------------------------------------------------------------------
     # Moves

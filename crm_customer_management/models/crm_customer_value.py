@@ -442,8 +442,16 @@ class CrmCustomerValue(models.Model):
         """
 
     def _sql_complaints(self):
-        """Hook: the complaint workflow adds the complaint count per customer."""
-        return None
+        """Complaints per customer (each costs the unit cost of a complaint) and what they
+        cost in compensation (credit notes)."""
+        return """
+            SELECT commercial_partner_id AS partner_id, COUNT(*) AS complaint_count,
+                   SUM(compensation_amount) AS compensation_amount
+              FROM crm_complaint
+             WHERE company_id = %(company_id)s
+               AND (%(all_partners)s OR commercial_partner_id = ANY(%(partner_ids)s))
+             GROUP BY commercial_partner_id
+        """
 
     def _write_profiles(self, company, frame, partner_ids):
         """Upsert the profiles in one COPY + one INSERT .. ON CONFLICT; post tier changes to

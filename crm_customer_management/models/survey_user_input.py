@@ -6,6 +6,7 @@ class SurveyUserInput(models.Model):
 
     def _mark_done(self):
         res = super()._mark_done()
+        self.env["crm.complaint"].sudo()._ccm_record_survey_answers(self)
         answers = self.filtered(lambda a: a.partner_id and a.survey_id.ccm_satisfaction_kind)
         if answers:
             self.env["crm.customer.lifecycle"]._schedule_evaluation(

@@ -1,3 +1,4 @@
 from . import crm_customer_lifecycle_report
 from . import crm_customer_cohort_report
 from . import crm_customer_nps_report
+from . import crm_complaint_report
