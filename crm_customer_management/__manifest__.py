@@ -44,6 +44,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_complaint_views.xml",
+        "views/crm_complaint_templates.xml",
         "views/crm_customer_lifecycle_history_views.xml",
         "views/crm_customer_playbook_action_views.xml",
         "report/crm_customer_lifecycle_report_views.xml",

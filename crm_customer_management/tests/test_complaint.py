@@ -2,9 +2,9 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CustomerManagementCase
@@ -237,3 +237,57 @@ class TestComplaint(CustomerManagementCase):
         self.assertFalse(
             self.Complaint.with_user(self.salesman).search([("id", "=", elsewhere.id)])
         )
+
+
+@tagged("post_install", "-at_install", "crm_customer_management")
+class TestComplaintPortal(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer_a = cls.env["res.partner"].create({"name": "Portal A Ltd", "is_company": True})
+        cls.customer_b = cls.env["res.partner"].create({"name": "Portal B Ltd", "is_company": True})
+        contact = cls.env["res.partner"].create(
+            {"name": "Anna A", "parent_id": cls.customer_a.id, "email": "anna@a.example.com"}
+        )
+        cls.user_a = new_test_user(
+            cls.env,
+            login="ccm_portal_a",
+            groups="base.group_portal",
+            partner_id=contact.id,
+            password="ccm_portal_a",
+        )
+        cls.complaint_a = cls.env["crm.complaint"].create(
+            {"subject": "A's broken part", "partner_id": cls.customer_a.id}
+        )
+        cls.complaint_b = cls.env["crm.complaint"].create(
+            {"subject": "B's secret issue", "partner_id": cls.customer_b.id}
+        )
+        cls.complaint_a.message_post(
+            body="internal: customer is difficult", subtype_xmlid="mail.mt_note"
+        )
+
+    def test_portal_lists_files_and_isolates(self):
+        self.authenticate("ccm_portal_a", "ccm_portal_a")
+        listing = self.url_open("/my/complaints")
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn("A&#39;s broken part", listing.text)
+        self.assertNotIn("B&#39;s secret issue", listing.text)
+        own = self.url_open(f"/my/complaints/{self.complaint_a.id}")
+        self.assertIn(self.complaint_a.name, own.text)
+        self.assertNotIn("customer is difficult", own.text)  # internal notes stay internal
+        other = self.url_open(f"/my/complaints/{self.complaint_b.id}")
+        self.assertNotIn("B&#39;s secret issue", other.text)  # redirected to /my
+        self.assertTrue(other.url.endswith("/my"))
+        # the form's CSRF token for this test session (what the page would embed)
+        response = self.url_open(
+            "/my/complaints/new",
+            data={
+                "subject": "Late again",
+                "severity": "high",
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        filed = self.env["crm.complaint"].search([("subject", "=", "Late again")])
+        self.assertEqual(filed.commercial_partner_id, self.customer_a)
+        self.assertEqual((filed.channel, filed.severity), ("portal", "high"))
