@@ -40,7 +40,7 @@ fi
 t2=$(date +%s)
 
 ccm_info "Odoo suite ($MODULE/tests) with pytest-odoo"
-"$CCM_VENV/bin/pytest" -q -p no:cacheprovider --odoo-config="$CCM_CONF" --odoo-database="$DB" \
+"$CCM_VENV/bin/pytest" -q -p no:cacheprovider --odoo-http --odoo-config="$CCM_CONF" --odoo-database="$DB" \
   --junitxml="$out/odoo.xml" "$MODULE/tests" || status=1
 t3=$(date +%s)
 
