@@ -30,7 +30,7 @@ class CrmCustomerKpi(models.AbstractModel):
     _name = "crm.customer.kpi"
     _description = "Customer KPIs"
 
-    # Definitions: key -> (label, unit); units: money, percent, number, days, ratio
+    # Definitions: key -> (label, unit); units: money, percent, number, days, hours, ratio
     KPIS = {
         "customers_acquired": (_lt("Customers acquired"), "number"),
         "acquisition_cost": (_lt("Acquisition cost"), "money"),
@@ -53,6 +53,12 @@ class CrmCustomerKpi(models.AbstractModel):
         "campaign_margin": (_lt("Margin of campaign orders"), "money"),
         "campaign_cost": (_lt("Campaign costs"), "money"),
         "campaign_roi": (_lt("ROI of campaigns"), "percent"),
+        "complaints": (_lt("Complaints opened"), "number"),
+        "complaint_first_response_hours": (_lt("Hours to first response"), "hours"),
+        "complaint_resolution_hours": (_lt("Hours to resolution"), "hours"),
+        "complaint_sla_compliance": (_lt("Complaint SLA compliance"), "percent"),
+        "complaint_recovery_rate": (_lt("Complaint recovery rate"), "percent"),
+        "complaint_compensation": (_lt("Compensation granted"), "money"),
         "deliveries": (_lt("Deliveries"), "number"),
         "late_delivery_rate": (_lt("Late deliveries"), "percent"),
         "returns": (_lt("Customer returns"), "number"),
@@ -86,6 +92,7 @@ class CrmCustomerKpi(models.AbstractModel):
             self._kpi_satisfaction,
             self._kpi_conversion,
             self._kpi_campaigns,
+            self._kpi_complaints,
             self._kpi_operations,
         ):
             values.update(method(p))
@@ -307,6 +314,51 @@ class CrmCustomerKpi(models.AbstractModel):
             "campaign_margin": margin,
             "campaign_cost": cost,
             "campaign_roi": kpi.roi(margin, cost),
+        }
+
+    def _kpi_complaints(self, p):
+        """Complaints opened in the period; response and resolution times, SLA compliance,
+        recovery and compensation of those resolved or closed in it."""
+        row = self._one(
+            """
+            WITH c AS (
+                SELECT * FROM crm_complaint
+                 WHERE company_id = %(company_id)s
+                   AND (%(user_id)s IS NULL OR user_id = %(user_id)s)
+                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)
+            )
+            SELECT (SELECT COUNT(*) FROM c
+                     WHERE date_open >= %(dt_from)s AND date_open < %(dt_to)s),
+                   (SELECT AVG(EXTRACT(EPOCH FROM date_first_response - date_open)) / 3600.0
+                      FROM c WHERE date_first_response >= %(dt_from)s
+                               AND date_first_response < %(dt_to)s),
+                   (SELECT AVG(EXTRACT(EPOCH FROM date_resolved - date_open)) / 3600.0
+                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s),
+                   (SELECT COUNT(*) FILTER (WHERE date_resolved <= resolution_deadline)
+                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s
+                               AND resolution_deadline IS NOT NULL),
+                   (SELECT COUNT(*)
+                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s
+                               AND resolution_deadline IS NOT NULL),
+                   (SELECT COUNT(*) FILTER (WHERE outcome IN ('retained', 'won_back'))
+                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s
+                               AND outcome IS NOT NULL),
+                   (SELECT COUNT(*)
+                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s
+                               AND outcome IS NOT NULL),
+                   (SELECT COALESCE(SUM(compensation_amount), 0)
+                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s)
+            """,
+            p,
+        )
+        opened, first, resolution, met, resolved, recovered, with_outcome, compensation = row
+        return {
+            "complaints": opened,
+            "complaint_first_response_hours": None if first is None else float(first),
+            "complaint_resolution_hours": None if resolution is None else float(resolution),
+            "complaint_sla_compliance": kpi.percent(met, resolved),
+            "complaint_recovery_rate": kpi.percent(recovered, with_outcome),
+            "complaint_compensation": float(compensation),
         }
 
     def _kpi_operations(self, p):

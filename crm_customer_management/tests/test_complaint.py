@@ -291,3 +291,38 @@ class TestComplaintPortal(HttpCase):
         filed = self.env["crm.complaint"].search([("subject", "=", "Late again")])
         self.assertEqual(filed.commercial_partner_id, self.customer_a)
         self.assertEqual((filed.channel, filed.severity), ("portal", "high"))
+
+
+@tagged("post_install", "-at_install", "crm_customer_management")
+class TestComplaintKpi(CustomerManagementCase):
+    def test_complaint_kpis_of_a_period(self):
+        Complaint = self.env["crm.complaint"]
+        partner = self.env["res.partner"].create({"name": "KPI Complaints"})
+        closed = self.env.ref("crm_customer_management.complaint_stage_closed")
+        ack = self.env.ref("crm_customer_management.complaint_stage_acknowledged")
+        with freeze_time("2026-03-02 09:00:00"):
+            a, b, c = Complaint.create(
+                [{"subject": s, "partner_id": partner.id, "severity": "low"} for s in "ABC"]
+            )
+        a.resolution_deadline = b.resolution_deadline = datetime(2026, 3, 5, 9, 0)
+        with freeze_time("2026-03-02 11:00:00"):
+            (a | b).write({"stage_id": ack.id})  # first response after 2 h
+        with freeze_time("2026-03-04 09:00:00"):
+            a.write({"stage_id": closed.id, "outcome": "retained"})  # 48 h, in time
+        with freeze_time("2026-03-06 09:00:00"):
+            b.write({"stage_id": closed.id, "outcome": "lost"})  # 96 h, late
+        values = self.env["crm.customer.kpi"]._compute(
+            self.company, date(2026, 3, 1), date(2026, 3, 31)
+        )
+        self.assertEqual(values["complaints"], 3)
+        self.assertAlmostEqual(values["complaint_first_response_hours"], 2.0)
+        self.assertAlmostEqual(values["complaint_resolution_hours"], 72.0)
+        self.assertAlmostEqual(values["complaint_sla_compliance"], 50.0)
+        self.assertAlmostEqual(values["complaint_recovery_rate"], 50.0)
+        self.assertEqual(values["complaint_compensation"], 0.0)
+        april = self.env["crm.customer.kpi"]._compute(
+            self.company, date(2026, 4, 1), date(2026, 4, 30)
+        )
+        self.assertIsNone(april["complaint_sla_compliance"])  # nothing resolved: undefined
+        self.assertIsNone(april["complaint_first_response_hours"])
+        self.assertTrue(c)

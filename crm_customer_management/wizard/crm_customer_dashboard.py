@@ -96,6 +96,8 @@ class CrmCustomerDashboard(models.TransientModel):
             return f"{value:.1f} %"
         if unit == "days":
             return self.env._("%(days).1f days", days=value)
+        if unit == "hours":
+            return self.env._("%(hours).1f h", hours=value)
         if unit == "ratio":
             return f"{value:.2f}"
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -150,6 +152,14 @@ class CrmCustomerDashboard(models.TransientModel):
         action = self._action("crm.lead", self.env._("Leads closed"), domain, "list,pivot,form")
         action["context"] = {"create": False, "active_test": False}
         return action
+
+    def action_open_complaints(self):
+        self.ensure_one()
+        team, user = self._scope()
+        domain = [("company_id", "=", self.company_id.id)] + self._period_domain("date_open")
+        domain += [("team_id", "=", team.id)] if team else []
+        domain += [("user_id", "=", user.id)] if user else []
+        return self._action("crm.complaint", self.env._("Complaints of the period"), domain)
 
     def action_open_cohorts(self):
         return self.env["ir.actions.act_window"]._for_xml_id(
