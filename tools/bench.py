@@ -73,7 +73,14 @@ class PeakMemory:
         self.peak = max(self.peak, rss())
 
 
-VACUUMED = ["crm_customer_value", "res_partner", "crm_customer_lifecycle_history", "mail_message"]
+VACUUMED = [
+    "crm_customer_value",
+    "res_partner",
+    "crm_customer_lifecycle_history",
+    "mail_message",
+    "crm_complaint",
+    "mail_activity",
+]
 
 
 def vacuum(db):
@@ -254,6 +261,22 @@ def op_report_values(env, ctx):
     return run, None, {"seconds": 1}
 
 
+def op_complaint_escalation(env, ctx):
+    """The escalation cron over the open complaints, 1 % of them newly breached."""
+    model = env["crm.complaint"]
+    return model._cron_escalate, None, {"seconds": 10}
+
+
+def op_complaint_report(env, ctx):
+    run = _grouped_read(
+        env,
+        "crm.complaint.report",
+        ["root_cause_id", "severity"],
+        ["__count", "hours_to_resolution:avg", "sla_met:avg", "compensation_amount:sum"],
+    )
+    return run, None, {"seconds": 1}
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -264,6 +287,8 @@ OPERATIONS = {
     "report: cohort retention grouped read": op_report_cohorts,
     "report: lifecycle funnel grouped read": op_report_funnel,
     "report: customer values grouped read": op_report_values,
+    "complaints: escalation cron": op_complaint_escalation,
+    "complaints: analysis grouped read": op_complaint_report,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
@@ -274,6 +299,10 @@ REPEAT_OVERRIDE = {
 
 
 # ----------------------------------------------------------------------------------------
+
+
+def selected(args):
+    return [n for n in OPERATIONS if not args.only or any(n.startswith(p) for p in args.only)]
 
 
 def database_ready(db, customers):
@@ -347,6 +376,85 @@ def build_database(args, db):
     subprocess.run(["vacuumdb", "-q", "-z", "-d", db], check=True, env=env)
 
 
+COMPLAINTS = 1_000_000
+OPEN_COMPLAINTS = 100_000
+BREACHED = 1_000
+
+
+def ensure_complaints(env, company):
+    """1,000,000 complaints written set-based, once: 100,000 open (1,000 of them past their
+    first-response deadline, not escalated yet), the rest resolved and closed over two years."""
+    cr = env.cr
+    cr.execute("SELECT COUNT(*) FROM crm_complaint")
+    if cr.fetchone()[0] >= COMPLAINTS:
+        return
+    t = time.time()
+    ref = env.ref
+    stages = {
+        key: ref(f"crm_customer_management.complaint_stage_{key}").id
+        for key in ("new", "investigating", "closed")
+    }
+    cr.execute(
+        "SELECT ARRAY_AGG(partner_id) FROM crm_customer_value WHERE company_id = %s", [company.id]
+    )
+    partners = cr.fetchone()[0]
+    cr.execute("SELECT ARRAY_AGG(id) FROM crm_complaint_category")
+    categories = cr.fetchone()[0]
+    cr.execute("SELECT ARRAY_AGG(id) FROM crm_complaint_root_cause")
+    causes = cr.fetchone()[0]
+    cr.execute(
+        """
+        INSERT INTO crm_complaint
+               (name, subject, partner_id, commercial_partner_id, company_id, channel,
+                category_id, severity, priority, stage_id, is_closed, date_open,
+                first_response_deadline, resolution_deadline, date_first_response,
+                date_resolved, date_closed, root_cause_id, compensation_amount, csat_score,
+                outcome, escalation_level, create_uid, create_date, write_uid, write_date)
+        SELECT 'CMPB/' || i, 'Benchmark complaint ' || i, p.id, p.id, %(company)s,
+               (ARRAY['email', 'phone', 'portal', 'chat'])[1 + i %% 4],
+               (%(categories)s::int[])[1 + i %% CARDINALITY(%(categories)s::int[])],
+               (ARRAY['low', 'medium', 'high', 'critical'])[1 + (i * 7) %% 4], '0',
+               CASE WHEN i <= %(open)s THEN
+                    CASE WHEN i %% 2 = 0 THEN %(new)s ELSE %(investigating)s END
+                    ELSE %(closed)s END,
+               i > %(open)s, o.opened,
+               o.opened + INTERVAL '8 hours', o.opened + INTERVAL '40 hours',
+               CASE WHEN i > %(open)s OR i %% 2 = 1 THEN o.opened + INTERVAL '3 hours' END,
+               CASE WHEN i > %(open)s THEN o.opened + (i %% 60) * INTERVAL '1 hour' END,
+               CASE WHEN i > %(open)s THEN o.opened + (i %% 60 + 2) * INTERVAL '1 hour' END,
+               CASE WHEN i > %(open)s
+                    THEN (%(causes)s::int[])[1 + i %% CARDINALITY(%(causes)s::int[])] END,
+               CASE WHEN i %% 10 = 0 THEN (i %% 200)::numeric ELSE 0 END,
+               CASE WHEN i > %(open)s THEN 1 + i %% 5 ELSE 0 END,
+               CASE WHEN i > %(open)s THEN
+                    (ARRAY['retained', 'retained', 'won_back', 'lost'])[1 + i %% 4] END,
+               0, 1, NOW(), 1, NOW()
+          FROM generate_series(1, %(total)s) AS i
+          JOIN res_partner p
+               ON p.id = (%(partners)s::int[])[1 + i %% CARDINALITY(%(partners)s::int[])]
+         CROSS JOIN LATERAL (
+               SELECT CASE
+                   WHEN i <= %(breached)s THEN NOW() AT TIME ZONE 'UTC' - INTERVAL '9 hours'
+                   WHEN i <= %(open)s THEN NOW() AT TIME ZONE 'UTC' - (i %% 5) * INTERVAL '1 hour'
+                   ELSE NOW() AT TIME ZONE 'UTC' - (i %% 730) * INTERVAL '1 day' END AS opened
+         ) o
+        """,
+        {
+            "company": company.id,
+            "categories": categories,
+            "causes": causes,
+            "partners": partners,
+            "total": COMPLAINTS,
+            "open": OPEN_COMPLAINTS,
+            "breached": BREACHED,
+            **stages,
+        },
+    )
+    cr.commit()
+    print(f"  {COMPLAINTS:,} complaints written in {time.time() - t:.0f} s", flush=True)
+    subprocess.run(["vacuumdb", "-q", "-z", "-d", cr.dbname, "-t", "crm_complaint"], check=True)
+
+
 def data_sizes(env, company):
     cr = env.cr
     cr.execute(
@@ -359,7 +467,9 @@ def data_sizes(env, company):
                   (SELECT COUNT(*) FROM account_move_line l JOIN account_move m ON m.id = l.move_id
                     WHERE m.move_type IN ('out_invoice', 'out_refund') AND m.state = 'posted'),
                   (SELECT COUNT(*) FROM stock_move),
-                  (SELECT COUNT(*) FROM crm_customer_value WHERE company_id = %s)""",
+                  (SELECT COUNT(*) FROM crm_customer_value WHERE company_id = %s),
+                  (SELECT COUNT(*) FROM crm_complaint),
+                  (SELECT COUNT(*) FROM crm_complaint WHERE NOT is_closed)""",
         [company.id],
     )
     keys = (
@@ -370,6 +480,8 @@ def data_sizes(env, company):
         "their journal items",
         "stock moves",
         "value profiles",
+        "complaints",
+        "open complaints",
     )
     return dict(zip(keys, cr.fetchone(), strict=True))
 
@@ -413,6 +525,8 @@ def main(argv=None):
             "today": date.today(),
             "sample_partner_ids": random.Random(args.seed).sample(ids, min(25, len(ids))),
         }
+        if any(name.startswith("complaints") for name in selected(args)):
+            ensure_complaints(env, company)
         sizes = data_sizes(env, company)
         results["data"] = sizes
         print(f"\nbenchmark database {db}, {os.cpu_count()} CPUs")
