@@ -78,13 +78,19 @@ class CrmComplaint(models.Model):
     lot_id = fields.Many2one("stock.lot", string="Lot/Serial", check_company=True)
     # SLA
     date_open = fields.Datetime(
-        "Opened On", required=True, readonly=True, copy=False, default=fields.Datetime.now
+        "Opened On",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=fields.Datetime.now,
     )
     first_response_deadline = fields.Datetime(readonly=True, copy=False)
     resolution_deadline = fields.Datetime(readonly=True, copy=False)
-    date_first_response = fields.Datetime("First Response", readonly=True, copy=False)
-    date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False)
-    date_closed = fields.Datetime("Closed On", readonly=True, copy=False)
+    # indexed: the KPIs read one period of each
+    date_first_response = fields.Datetime("First Response", readonly=True, copy=False, index=True)
+    date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False, index=True)
+    date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
     sla_status = fields.Selection(SLA_STATUSES, compute="_compute_sla_status", string="SLA")
     escalation_level = fields.Integer(
         readonly=True, copy=False, help="0: none; 1: team leader; 2: sales manager."
@@ -299,8 +305,8 @@ class CrmComplaint(models.Model):
                 continue
             complaints.write({"escalation_level": level, "priority": "3" if level == 2 else "2"})
             for complaint in complaints:
-                leader = complaint.team_id.user_id or complaint.user_id
-                user = leader if level == 1 else (manager or leader)
+                leader = complaint.team_id.user_id or complaint.user_id or manager
+                user = (leader if level == 1 else (manager or leader)) or self.env.user
                 vals.append(
                     {
                         "res_model_id": model_id,

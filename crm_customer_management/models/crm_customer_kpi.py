@@ -5,20 +5,16 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
-from ..analytics import kpi
+from ..analytics import kpi, lifecycle
 
 _lt = LazyTranslate(__name__)
 
-CUSTOMER_STAGES = (
-    "acquired",
-    "onboarding",
-    "known",
-    "developing",
-    "retained",
-    "at_risk",
-    "dissatisfied",
-    "won_back",
-)
+# customers in these stages are active customers (churn: active at the start of a period)
+CUSTOMER_STAGES = tuple(s for s in lifecycle.CUSTOMER_STAGES if s != "lost")
+# customer-side KPIs are scoped by the customer's salesperson and that salesperson's team
+SCOPE_JOIN = "LEFT JOIN res_users u ON u.id = p.user_id"
+SCOPE_WHERE = """(%(user_id)s IS NULL OR p.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)"""
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -172,14 +168,13 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_clv(self, p):
         """Snapshot of the last value refresh (not period-bound)."""
         hist, pred = self._one(
-            """
+            f"""
             SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
               FROM crm_customer_value v
               JOIN res_partner p ON p.id = v.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
+              {SCOPE_JOIN}
              WHERE v.company_id = %(company_id)s
-               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND {SCOPE_WHERE}
             """,
             p,
         )
@@ -191,15 +186,14 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_churn(self, p):
         """Lost in the period / customers in a customer stage when it started (history)."""
         lost, active = self._one(
-            """
+            f"""
             WITH h AS (
                 SELECT h.partner_id, h.stage_to, h.date
                   FROM crm_customer_lifecycle_history h
                   JOIN res_partner p ON p.id = h.partner_id
-                  LEFT JOIN res_users u ON u.id = p.user_id
+                  {SCOPE_JOIN}
                  WHERE h.company_id = %(company_id)s
-                   AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-                   AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+                   AND {SCOPE_WHERE}
             ), at_start AS (
                 SELECT DISTINCT ON (partner_id) partner_id, stage_to
                   FROM h WHERE date < %(dt_from)s
@@ -223,28 +217,26 @@ class CrmCustomerKpi(models.AbstractModel):
         """Satisfaction answers of the period: survey answers (first scale question of NPS or
         CSAT surveys) and filled Odoo ratings (1-5), of the company's customers."""
         self.env.cr.execute(
-            """
+            f"""
             SELECT s.ccm_satisfaction_kind AS kind, l.value_scale AS score
               FROM survey_user_input ui
               JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
               JOIN survey_user_input_line l ON l.user_input_id = ui.id
                    AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
               JOIN res_partner p ON p.id = ui.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
+              {SCOPE_JOIN}
              WHERE ui.state = 'done'
                AND COALESCE(ui.end_datetime, ui.write_date) >= %(dt_from)s
                AND COALESCE(ui.end_datetime, ui.write_date) < %(dt_to)s
-               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND {SCOPE_WHERE}
             UNION ALL
             SELECT 'csat', r.rating
               FROM rating_rating r
               JOIN res_partner p ON p.id = r.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
+              {SCOPE_JOIN}
              WHERE r.consumed AND r.rating > 0
                AND r.write_date >= %(dt_from)s AND r.write_date < %(dt_to)s
-               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND {SCOPE_WHERE}
             """,
             p,
         )
@@ -319,36 +311,33 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_complaints(self, p):
         """Complaints opened in the period; response and resolution times, SLA compliance,
         recovery and compensation of those resolved or closed in it."""
-        row = self._one(
-            """
-            WITH c AS (
-                SELECT * FROM crm_complaint
-                 WHERE company_id = %(company_id)s
+        # one indexed range per figure (no CTE: it would be materialised over all complaints)
+        scope = """company_id = %(company_id)s
                    AND (%(user_id)s IS NULL OR user_id = %(user_id)s)
-                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)
-            )
-            SELECT (SELECT COUNT(*) FROM c
-                     WHERE date_open >= %(dt_from)s AND date_open < %(dt_to)s),
+                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)"""
+        row = self._one(
+            f"""
+            SELECT (SELECT COUNT(*) FROM crm_complaint
+                     WHERE {scope} AND date_open >= %(dt_from)s AND date_open < %(dt_to)s),
                    (SELECT AVG(EXTRACT(EPOCH FROM date_first_response - date_open)) / 3600.0
-                      FROM c WHERE date_first_response >= %(dt_from)s
-                               AND date_first_response < %(dt_to)s),
-                   (SELECT AVG(EXTRACT(EPOCH FROM date_resolved - date_open)) / 3600.0
-                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s),
-                   (SELECT COUNT(*) FILTER (WHERE date_resolved <= resolution_deadline)
-                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s
-                               AND resolution_deadline IS NOT NULL),
-                   (SELECT COUNT(*)
-                      FROM c WHERE date_resolved >= %(dt_from)s AND date_resolved < %(dt_to)s
-                               AND resolution_deadline IS NOT NULL),
+                      FROM crm_complaint
+                     WHERE {scope} AND date_first_response >= %(dt_from)s
+                       AND date_first_response < %(dt_to)s),
+                   r.hours, r.met, r.resolved, o.recovered, o.with_outcome, o.compensation
+              FROM (SELECT AVG(EXTRACT(EPOCH FROM date_resolved - date_open)) / 3600.0 AS hours,
+                           COUNT(*) FILTER (WHERE date_resolved <= resolution_deadline) AS met,
+                           COUNT(*) FILTER (WHERE resolution_deadline IS NOT NULL) AS resolved
+                      FROM crm_complaint
+                     WHERE {scope} AND date_resolved >= %(dt_from)s
+                       AND date_resolved < %(dt_to)s) r,
                    (SELECT COUNT(*) FILTER (WHERE outcome IN ('retained', 'won_back'))
-                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s
-                               AND outcome IS NOT NULL),
-                   (SELECT COUNT(*)
-                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s
-                               AND outcome IS NOT NULL),
-                   (SELECT COALESCE(SUM(compensation_amount), 0)
-                      FROM c WHERE date_closed >= %(dt_from)s AND date_closed < %(dt_to)s)
-            """,
+                               AS recovered,
+                           COUNT(outcome) AS with_outcome,
+                           COALESCE(SUM(compensation_amount), 0) AS compensation
+                      FROM crm_complaint
+                     WHERE {scope} AND date_closed >= %(dt_from)s
+                       AND date_closed < %(dt_to)s) o
+            """,  # noqa: S608 - constant SQL fragments
             p,
         )
         opened, first, resolution, met, resolved, recovered, with_outcome, compensation = row
@@ -363,7 +352,7 @@ class CrmCustomerKpi(models.AbstractModel):
 
     def _kpi_operations(self, p):
         deliveries, late, returns = self._one(
-            """
+            f"""
             SELECT COUNT(*) FILTER (WHERE dst.usage = 'customer'),
                    COUNT(*) FILTER (WHERE dst.usage = 'customer'
                                       AND sp.date_done > COALESCE(sp.date_deadline,
@@ -373,25 +362,23 @@ class CrmCustomerKpi(models.AbstractModel):
               JOIN stock_location src ON src.id = sp.location_id
               JOIN stock_location dst ON dst.id = sp.location_dest_id
               LEFT JOIN res_partner p ON p.id = sp.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
+              {SCOPE_JOIN}
              WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
                AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
                AND (src.usage = 'customer' OR dst.usage = 'customer')
-               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND {SCOPE_WHERE}
             """,
             p,
         )
         overdue, overdue_mvc = self._one(
-            """
+            f"""
             SELECT COALESCE(SUM(v.overdue_amount), 0),
                    COALESCE(SUM(v.overdue_amount) FILTER (WHERE v.value_tier = 'mvc'), 0)
               FROM crm_customer_value v
               JOIN res_partner p ON p.id = v.partner_id
-              LEFT JOIN res_users u ON u.id = p.user_id
+              {SCOPE_JOIN}
              WHERE v.company_id = %(company_id)s
-               AND (%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND {SCOPE_WHERE}
             """,
             p,
         )
