@@ -318,7 +318,8 @@ class CrmComplaint(models.Model):
                     }
                 )
         if vals:
-            self.env["mail.activity"].create(vals)
+            # one batch; the assignees see them in their activities, without one e-mail each
+            self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals)
         return len(level1) + len(level2)
 
     # ------------------------------------------------------------------
