@@ -85,3 +85,53 @@ def test_cohort_retention():
     assert list(matrix.loc["2025-12"]) == pytest.approx([3, 100.0, 100.0 / 3, 100.0 / 3])
     assert list(matrix.loc["2026-01"]) == pytest.approx([1, 100.0, 0.0, 0.0])
     assert kpi.cohort_retention(purchases.iloc[:0]).empty
+
+
+def test_staff_scorecard():
+    counts = pd.DataFrame(
+        {
+            "portfolio": [10, 4],
+            "active_at_start": [8, 0],
+            "customers_lost": [2, 0],
+            "csat_satisfied": [3, 0],
+            "csat_answers": [4, 0],
+            "orders": [5, 1],
+            "orders_previous": [4, 0],
+            "margin": [1000.0, 50.0],
+            "margin_previous": [800.0, 0.0],
+            "deliveries": [5, 1],
+            "deliveries_previous": [4, 0],
+            "returns": [1, 0],
+            "complaints": [2, 0],
+            "complaints_previous": [1, 0],
+            "complaints_handled": [3, 0],
+            "handled_in_sla": [2, 0],
+            "handled_with_deadline": [3, 0],
+            "complaint_csat_satisfied": [1, 0],
+            "complaint_csat_answers": [2, 0],
+        },
+        index=pd.Index([7, 8], name="user_id"),
+    )
+    costs = {"order": 10.0, "delivery": 5.0, "return": 20.0, "complaint": 50.0}
+    card = kpi.staff_scorecard(counts, costs)
+    first, second = card.loc[7], card.loc[8]
+    # 1000 - (5 x 10 + 5 x 5 + 1 x 20 + 2 x 50) = 805; before: 800 - (40 + 20 + 50) = 690
+    assert first["net_value"] == pytest.approx(805.0)
+    assert first["net_value_previous"] == pytest.approx(690.0)
+    assert first["net_value_growth"] == pytest.approx(100.0 * 115 / 690)
+    assert first["churn_rate"] == pytest.approx(25.0)
+    assert first["retention_rate"] == pytest.approx(75.0)
+    assert first["csat"] == pytest.approx(75.0)
+    assert first["complaint_sla_compliance"] == pytest.approx(200.0 / 3)
+    assert first["complaint_csat"] == pytest.approx(50.0)
+    # nothing to divide by: not defined, never a division error
+    assert second["net_value"] == pytest.approx(35.0)  # 50 - 10 - 5
+    for key in ("churn_rate", "retention_rate", "csat", "net_value_growth"):
+        assert second[key] is None
+    assert second["complaint_sla_compliance"] is None
+
+
+def test_staff_scorecard_missing_columns_count_as_zero():
+    card = kpi.staff_scorecard(pd.DataFrame({"portfolio": [3]}, index=[1]), {})
+    assert card.loc[1, "net_value"] == 0.0
+    assert card.loc[1, "churn_rate"] is None

@@ -225,6 +225,14 @@ def op_kpi_dashboard(env, ctx):
     return lambda: kpi._compare(ctx["company"], end.replace(day=1), end), None, {"seconds": 2}
 
 
+def op_kpi_staff(env, ctx):
+    """The staff scorecard: every salesperson's KPIs for last month (and the month before
+    for the net value growth)."""
+    kpi = env["crm.customer.kpi"]
+    end = ctx["today"].replace(day=1) - timedelta(days=1)
+    return lambda: kpi._staff(ctx["company"], end.replace(day=1), end), None, {"seconds": 2}
+
+
 def _grouped_read(env, model, groupby, aggregates, domain=()):
     def run():
         env[model]._read_group(list(domain), groupby, aggregates)
@@ -284,6 +292,7 @@ OPERATIONS = {
     "lifecycle: nightly evaluation": op_lifecycle_nightly,
     "lifecycle: single-customer event": op_lifecycle_single,
     "kpi: dashboard (one period + previous)": op_kpi_dashboard,
+    "kpi: staff scorecard (one period)": op_kpi_staff,
     "report: cohort retention grouped read": op_report_cohorts,
     "report: lifecycle funnel grouped read": op_report_funnel,
     "report: customer values grouped read": op_report_values,

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from .value import cost_to_serve
+
 
 def ratio(numerator, denominator):
     """numerator / denominator, or None when the denominator is zero or missing."""
@@ -129,3 +131,83 @@ def cohort_retention(purchases, max_months=12):
     matrix.index = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in matrix.index]
     matrix.index.name = "cohort"
     return matrix
+
+
+STAFF_COUNTS = [
+    "portfolio",
+    "active_at_start",
+    "customers_lost",
+    "csat_satisfied",
+    "csat_answers",
+    "orders",
+    "orders_previous",
+    "margin",
+    "margin_previous",
+    "deliveries",
+    "deliveries_previous",
+    "returns",
+    "returns_previous",
+    "complaints",
+    "complaints_previous",
+    "complaints_handled",
+    "handled_in_sla",
+    "handled_with_deadline",
+    "complaint_csat_satisfied",
+    "complaint_csat_answers",
+]
+
+
+def staff_scorecard(counts, unit_costs):
+    """Customer-centric KPIs per salesperson or agent from counted figures.
+
+    :param counts: DataFrame indexed by person with (some of) the ``STAFF_COUNTS`` columns,
+        absent ones count as 0: the person's portfolio (customers with orders), its active
+        customers at the start of the period and those lost in it, its satisfaction answers
+        (satisfied = 4-5 of 5), its orders, margin, deliveries, returns and complaints in the
+        period and the one before (``*_previous``), and the complaints the person resolved
+        in the period (in SLA, with a deadline, their CSAT answers)
+    :param unit_costs: the cost-to-serve unit costs (see ``value.cost_to_serve``; the cost of
+        capital of late payments is not counted per period)
+    :returns: DataFrame with, per person, ``churn_rate``, ``retention_rate``, ``csat``,
+        ``net_value`` (margin minus cost to serve of the period), ``net_value_previous``,
+        ``net_value_growth`` (% change), ``complaint_sla_compliance`` and ``complaint_csat``;
+        None where not defined
+    """
+    frame = counts.reindex(columns=STAFF_COUNTS).fillna(0)
+    result = frame.copy()
+
+    def net(suffix=""):
+        return frame["margin" + suffix].to_numpy(float) - cost_to_serve(
+            frame["orders" + suffix],
+            frame["deliveries" + suffix],
+            frame["returns" + suffix],
+            frame["complaints" + suffix],
+            np.zeros(len(frame)),
+            unit_costs,
+        )
+
+    result["net_value"] = net()
+    result["net_value_previous"] = net("_previous")
+    derived = {
+        "churn_rate": [],
+        "retention_rate": [],
+        "csat": [],
+        "net_value_growth": [],
+        "complaint_sla_compliance": [],
+        "complaint_csat": [],
+    }
+    for row in result.itertuples():
+        churn = churn_rate(row.customers_lost, row.active_at_start)
+        derived["churn_rate"].append(churn)
+        derived["retention_rate"].append(retention_rate(churn))
+        derived["csat"].append(percent(row.csat_satisfied, row.csat_answers))
+        derived["net_value_growth"].append(trend(row.net_value, row.net_value_previous))
+        derived["complaint_sla_compliance"].append(
+            percent(row.handled_in_sla, row.handled_with_deadline)
+        )
+        derived["complaint_csat"].append(
+            percent(row.complaint_csat_satisfied, row.complaint_csat_answers)
+        )
+    for key, values in derived.items():
+        result[key] = pd.Series(values, index=result.index, dtype=object)
+    return result

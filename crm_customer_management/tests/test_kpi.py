@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -265,6 +265,104 @@ class TestKpi(CustomerManagementCase):
         self.assertIn("Customers acquired", html)
         with self.assertRaises(UserError):
             dashboard.date_to = "2025-12-01"
+
+    def test_staff_scorecard(self):
+        """Per person: portfolio, churn, CSAT and net value growth of the customers whose
+        salesperson they are; complaints they resolved."""
+        self.company.ccm_cost_per_complaint = 15.0
+        self.d.user_id = self.sales_manager
+        self.deliver(self.confirm_order(self.b, "2026-02-10", 1, 100.0), "2026-02-11")
+        self.deliver(self.confirm_order(self.a, "2026-03-05", 2, 100.0), "2026-03-07")
+        self.confirm_order(self.d, "2026-03-12", 1, 100.0)
+        service = self.env["crm.customer.lifecycle"].sudo()
+        with freeze_time("2026-02-15"):
+            service._apply_moves(
+                self.company,
+                [(self.a.id, None, "developing", None), (self.b.id, None, "developing", None)],
+                "manual",
+                "setup",
+            )
+        with freeze_time("2026-03-10"):
+            service._apply_moves(
+                self.company, [(self.b.id, "developing", "lost", None)], "scheduled"
+            )
+        closed = self.env.ref("crm_customer_management.complaint_stage_closed")
+        with freeze_time("2026-03-02 09:00:00"):
+            in_time, late = self.env["crm.complaint"].create(
+                [
+                    {
+                        "subject": s,
+                        "partner_id": self.a.id,
+                        "severity": "low",
+                        "user_id": self.sales_manager.id,
+                    }
+                    for s in ("in time", "late")
+                ]
+            )
+        (in_time | late).resolution_deadline = datetime(2026, 3, 5, 9, 0)
+        with freeze_time("2026-03-04 09:00:00"):
+            in_time.write({"stage_id": closed.id, "csat_score": 5})
+        with freeze_time("2026-03-06 09:00:00"):
+            late.write({"stage_id": closed.id, "csat_score": 2})
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.a.id,
+                "partner_id": self.a.id,
+                "rating": 5,
+                "consumed": True,
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE rating_rating SET write_date = %s WHERE id = %s",
+            ["2026-03-05 09:00:00", rating.id],
+        )
+        self.refresh(date(2026, 4, 1))
+        card = self.kpi._staff(self.company, *MARCH)
+        sally, manny = card.loc[self.salesman.id], card.loc[self.sales_manager.id]
+        self.assertEqual(sally["portfolio"], 2)  # A and B; C never ordered
+        self.assertEqual(manny["portfolio"], 1)  # D
+        # Sally: A and B active on 1 March, B lost on 10 March
+        self.assertAlmostEqual(sally["churn_rate"], 50.0)
+        self.assertAlmostEqual(sally["retention_rate"], 50.0)
+        self.assertIsNone(manny["churn_rate"])  # D has no history: not defined
+        self.assertAlmostEqual(sally["csat"], 100.0)  # A's rating 5
+        self.assertIsNone(manny["csat"])
+        # net value: March margin 2 x 40 - order 10 - delivery 5 - 2 complaints x 15 = 35;
+        # February 40 - 10 - 5 = 25; growth (35 - 25) / 25 = 40 %
+        self.assertAlmostEqual(sally["net_value"], 35.0)
+        self.assertAlmostEqual(sally["net_value_previous"], 25.0)
+        self.assertAlmostEqual(sally["net_value_growth"], 40.0)
+        # Manny's D: 40 - 10 = 30, nothing before: growth not defined
+        self.assertAlmostEqual(manny["net_value"], 30.0)
+        self.assertIsNone(manny["net_value_growth"])
+        # the complaints Manny resolved: 1 of 2 in SLA, CSAT 5 and 2 -> 50 %
+        self.assertEqual(manny["complaints_handled"], 2)
+        self.assertAlmostEqual(manny["complaint_sla_compliance"], 50.0)
+        self.assertAlmostEqual(manny["complaint_csat"], 50.0)
+        self.assertEqual(sally["complaints_handled"], 0)
+        self.assertIsNone(sally["complaint_sla_compliance"])
+        # the scorecard in the dashboard and the printed report
+        dashboard = self.env["crm.customer.dashboard"].create(
+            {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+        self.assertIn("Sally Salesman", dashboard.staff_html)
+        self.assertIn('data-kpi="net_value_growth"', dashboard.staff_html)
+        self.assertIn("40.0 %", dashboard.staff_html)
+        self.assertEqual(dashboard.action_open_staff()["res_id"], dashboard.id)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "crm_customer_management.report_customer_dashboard", dashboard.ids
+        )[0]
+        self.assertIn("Staff scorecard", html.decode())
+        # a salesman sees the people of the own team only
+        own = (
+            self.env["crm.customer.dashboard"]
+            .with_user(self.salesman)
+            .create({"date_from": "2026-03-01", "date_to": "2026-03-31"})
+        )
+        __, rows = own.staff()
+        self.assertEqual([r["user_id"] for r in rows], [self.salesman.id])
 
     def test_salesman_sees_own_team_portal_nothing(self):
         dashboard = self.env["crm.customer.dashboard"].with_user(self.salesman).create({})

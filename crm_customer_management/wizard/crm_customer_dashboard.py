@@ -6,6 +6,11 @@ from odoo.exceptions import UserError
 CCM_MANAGER = "crm_customer_management.group_manager"
 
 
+def _value(value):
+    """A scorecard cell as a float, None when not defined."""
+    return None if value is None or value != value else float(value)  # NaN != NaN
+
+
 def _last_month(today):
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1), end
@@ -29,6 +34,7 @@ class CrmCustomerDashboard(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Salesperson")
     is_manager = fields.Boolean(compute="_compute_is_manager")
     kpi_html = fields.Html("KPIs", compute="_compute_kpi_html", sanitize=False)
+    staff_html = fields.Html("Staff Scorecard", compute="_compute_staff_html", sanitize=False)
 
     def _default_dates(self):
         return _last_month(fields.Date.context_today(self))
@@ -85,6 +91,44 @@ class CrmCustomerDashboard(models.TransientModel):
             dashboard.kpi_html = self.env["ir.qweb"]._render(
                 "crm_customer_management.dashboard_kpi_cards",
                 {"dashboard": dashboard, "kpis": dashboard.kpis(), "fmt": dashboard._fmt},
+            )
+
+    def staff(self):
+        """The staff scorecard of this dashboard's scope: (columns, rows), columns as
+        [{key, label, unit}], rows as [{name, user_id, values: {key: value}}]."""
+        self.ensure_one()
+        team, user = self._scope()
+        service = self.env["crm.customer.kpi"].sudo()
+        card = service._staff(self.company_id, self.date_from, self.date_to, team, user)
+        lang = self.env.lang or "en_US"
+        columns = [
+            {"key": key, "label": label._translate(lang), "unit": unit}  # noqa: SLF001
+            for key, (label, unit) in service.STAFF_KPIS.items()
+        ]
+        users = self.env["res.users"].sudo().browse([uid for uid in card.index if uid])
+        names = {u.id: u.name for u in users}
+        rows = [
+            {
+                "user_id": uid,
+                "name": names.get(uid) or self.env._("No salesperson"),
+                "values": {c["key"]: _value(card.at[uid, c["key"]]) for c in columns},
+            }
+            for uid in card.index
+        ]
+        return columns, rows
+
+    @api.depends("date_from", "date_to", "company_id", "team_id", "user_id")
+    def _compute_staff_html(self):
+        for dashboard in self:
+            if not (dashboard.date_from and dashboard.date_to) or (
+                dashboard.date_from > dashboard.date_to
+            ):
+                dashboard.staff_html = False
+                continue
+            columns, rows = dashboard.staff()
+            dashboard.staff_html = self.env["ir.qweb"]._render(
+                "crm_customer_management.dashboard_staff_table",
+                {"columns": columns, "rows": rows, "fmt": dashboard._fmt},
             )
 
     def _fmt(self, value, unit):
@@ -171,6 +215,15 @@ class CrmCustomerDashboard(models.TransientModel):
             "crm_customer_management.crm_customer_nps_report_action"
         )
 
+    def action_open_staff(self):
+        """The staff scorecard of the same period and scope."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_customer_management.crm_customer_staff_action"
+        )
+        action["res_id"] = self.id
+        return action
+
     def action_print(self):
         self.ensure_one()
         return self.env.ref(
@@ -209,7 +262,7 @@ class CrmCustomerDashboard(models.TransientModel):
                         company=company.name,
                         month=f"{date_from:%Y-%m}",
                     ),
-                    "body_html": dashboard.kpi_html,
+                    "body_html": dashboard.kpi_html + dashboard.staff_html,
                     "email_to": ",".join(recipients.mapped("email_formatted")),
                     "attachment_ids": [(4, attachment.id)],
                     "auto_delete": True,
