@@ -51,6 +51,7 @@
         "wizard/crm_customer_lifecycle_move_views.xml",
         "report/crm_customer_dashboard_templates.xml",
         "report/crm_customer_kpi_report_views.xml",
+        "report/crm_customer_operations_report_views.xml",
         "wizard/crm_customer_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_management_menus.xml",

@@ -269,6 +269,26 @@ def op_report_values(env, ctx):
     return run, None, {"seconds": 1}
 
 
+def op_report_deliveries(env, ctx):
+    run = _grouped_read(
+        env,
+        "crm.customer.delivery.report",
+        ["value_tier", "kind"],
+        ["__count", "late:avg", "delay_days:avg"],
+    )
+    return run, None, {"seconds": 1}
+
+
+def op_report_receivables(env, ctx):
+    run = _grouped_read(
+        env,
+        "crm.customer.receivable.report",
+        ["value_tier", "aging"],
+        ["__count", "residual:sum", "overdue:sum"],
+    )
+    return run, None, {"seconds": 1}
+
+
 def op_complaint_escalation(env, ctx):
     """The escalation cron over the open complaints, 1 % of them newly breached."""
     model = env["crm.complaint"]
@@ -296,6 +316,8 @@ OPERATIONS = {
     "report: cohort retention grouped read": op_report_cohorts,
     "report: lifecycle funnel grouped read": op_report_funnel,
     "report: customer values grouped read": op_report_values,
+    "report: deliveries by segment grouped read": op_report_deliveries,
+    "report: receivables by tier grouped read": op_report_receivables,
     "complaints: escalation cron": op_complaint_escalation,
     "complaints: analysis grouped read": op_complaint_report,
 }

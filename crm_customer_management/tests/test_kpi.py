@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CustomerManagementCase
 
@@ -363,6 +363,58 @@ class TestKpi(CustomerManagementCase):
         )
         __, rows = own.staff()
         self.assertEqual([r["user_id"] for r in rows], [self.salesman.id])
+
+    def test_deliveries_and_receivables_by_segment(self):
+        """The inventory and accounting figures of the customer team, per customer segment,
+        readable by inventory and accounting users."""
+        order_a = self.confirm_order(self.a, "2026-03-05", 2, 100.0)
+        self.deliver(order_a, "2026-03-07")  # scheduled on 5 March: 2 days late
+        order_b = self.confirm_order(self.b, "2026-03-20", 1, 100.0)
+        self.return_goods(self.deliver(order_b, "2026-03-20"), 1, "2026-03-25")
+        invoice_a = self.invoice(order_a, "2026-03-05", "2026-03-15")
+        self.pay(invoice_a, "2026-03-20", 50.0)  # 150 of 200 still open, long overdue
+        self.invoice(order_b, "2026-03-20", "2099-12-31")  # not due
+        self.refresh(date(2026, 4, 1))
+        deliveries = self.env["crm.customer.delivery.report"]
+        scope = [("partner_id", "in", (self.a | self.b).ids)]
+        rows = {
+            partner: (count, late, delay, returns)
+            for partner, count, late, delay, returns in deliveries._read_group(
+                scope,
+                ["partner_id"],
+                ["nbr_deliveries:sum", "late:avg", "delay_days:avg", "nbr_returns:sum"],
+            )
+        }
+        self.assertEqual(rows[self.a][:2], (1, 100.0))
+        self.assertAlmostEqual(rows[self.a][2], 2.0)
+        self.assertEqual(rows[self.b], (1, 0.0, False, 1))  # no late delivery: no delay
+        # the tier of each row is the customer's profile tier in the picking's company
+        tiers = deliveries._read_group(scope, ["value_tier"], ["late:avg"])
+        expected = {self.profile(self.a).value_tier, self.profile(self.b).value_tier}
+        self.assertEqual({tier for tier, __ in tiers}, expected)
+        receivables = self.env["crm.customer.receivable.report"]
+        rows = {
+            (partner, aging): (residual, overdue)
+            for partner, aging, residual, overdue in receivables._read_group(
+                scope, ["partner_id", "aging"], ["residual:sum", "overdue:sum"]
+            )
+        }
+        self.assertEqual(
+            rows, {(self.a, "90_plus"): (150.0, 150.0), (self.b, "not_due"): (100.0, 0.0)}
+        )
+        # other departments read what concerns them, nothing else
+        storekeeper = new_test_user(self.env, login="ccm_stock", groups="stock.group_stock_user")
+        billing = new_test_user(
+            self.env, login="ccm_billing", groups="account.group_account_invoice"
+        )
+        self.assertEqual(deliveries.with_user(storekeeper).search_count(scope), 3)
+        self.assertEqual(receivables.with_user(billing).search_count(scope), 2)
+        with self.assertRaises(AccessError):
+            receivables.with_user(storekeeper).search(scope)
+        with self.assertRaises(AccessError):
+            deliveries.with_user(billing).search(scope)
+        with self.assertRaises(AccessError):
+            self.env["crm.customer.value"].with_user(storekeeper).search([])
 
     def test_salesman_sees_own_team_portal_nothing(self):
         dashboard = self.env["crm.customer.dashboard"].with_user(self.salesman).create({})
