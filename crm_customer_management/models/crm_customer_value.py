@@ -1,7 +1,10 @@
 import io
 import logging
 import math
+import struct
+import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import numpy as np
@@ -75,6 +78,7 @@ INTEGER_COLUMNS = {
 # stored related fields copied from res_partner by the bulk upsert
 PARTNER_COLUMNS = ["user_id", "country_id", "industry_id", "dominant_need_category_id"]
 DATE_COLUMNS = {"first_order_date", "last_order_date"}
+TEXT_COLUMNS = {"rfm_score", "rfm_segment", "value_tier"}
 
 
 class CrmCustomerValue(models.Model):
@@ -170,6 +174,12 @@ class CrmCustomerValue(models.Model):
         ),
     ]
 
+    def init(self):
+        # Every row is rewritten by each full refresh: half of each page is kept free, so
+        # that the new row versions fit beside the old ones (heap-only updates, no index
+        # entry per row). Applies to the pages written from now on.
+        self.env.cr.execute("ALTER TABLE crm_customer_value SET (fillfactor = 50)")
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -232,7 +242,9 @@ class CrmCustomerValue(models.Model):
             partner_ids = sorted(set(partner_ids))
             if not partner_ids:
                 return 0
+        started = time.perf_counter()
         raw = self._gather(company, today, partner_ids)
+        gathered = time.perf_counter()
         state = None
         if not full:
             state = company.ccm_value_state or {
@@ -246,7 +258,9 @@ class CrmCustomerValue(models.Model):
             config["bgnbd_start"] = (company.ccm_value_state or {}).get("bgnbd")
         derived, state = profile.build_profiles(raw, today, config, state)
         frame = pd.concat([raw.reindex(columns=RAW_COLUMNS), derived[DERIVED_COLUMNS]], axis=1)
+        scored = time.perf_counter()
         self._write_profiles(company, frame, partner_ids)
+        written = time.perf_counter()
         if full:
             company.sudo().write(
                 {
@@ -255,7 +269,16 @@ class CrmCustomerValue(models.Model):
                 }
             )
             self._refresh_duplicate_suspects()
-        _logger.info("Customer value refresh of %s: %d customers", company.name, len(frame))
+        _logger.info(
+            "Customer value refresh of %s: %d customers (gather %.2f s, score %.2f s,"
+            " write %.2f s, duplicates %.2f s)",
+            company.name,
+            len(frame),
+            gathered - started,
+            scored - gathered,
+            written - scored,
+            time.perf_counter() - written,
+        )
         return len(frame)
 
     def _gather_params(self, company, today, partner_ids):
@@ -276,17 +299,25 @@ class CrmCustomerValue(models.Model):
                 self._sql_orders(),
                 self._sql_invoices(),
                 self._sql_payments(),
-                self._sql_stock(),
+                self._sql_stock(full=partner_ids is None),
                 self._sql_complaints(),
             )
             if query
         ]
-        # One round trip: the per-source queries joined on the customer.
-        joined = f"SELECT * FROM ({queries[0]}) q0" + "".join(
-            f" FULL JOIN ({query}) q{i} USING (partner_id)"
-            for i, query in enumerate(queries[1:], start=1)
-        )
-        raw = self._query_frame(joined, params)
+        frames = None
+        if partner_ids is None and len(queries) > 1:
+            frames = self._query_frames_parallel(queries, params)
+        if frames is not None:
+            raw = pd.concat(frames, axis=1, join="outer")
+        else:
+            # One round trip: the per-source queries joined on the customer.
+            joined = f"SELECT * FROM ({queries[0]}) q0" + "".join(
+                f" FULL JOIN ({query}) q{i} USING (partner_id)"
+                for i, query in enumerate(queries[1:], start=1)
+            )
+            raw = self._query_frame(joined, params)
+        raw.index = raw.index.astype("int64")
+        raw = raw.sort_index()
         raw.index.name = "partner_id"
         raw["late_amount_days"] = (
             raw.get("paid_late_amount_days", 0.0).fillna(0.0)
@@ -305,12 +336,42 @@ class CrmCustomerValue(models.Model):
                 raw[col] = pd.to_datetime(raw[col])
         return raw
 
-    def _query_frame(self, query, params):
+    def _query_frames_parallel(self, queries, params):
+        """Run the figures queries side by side on their own connections, all reading one
+        snapshot exported by the first, so that a full refresh gathers in about the time of
+        its slowest query. Only for a transaction that has written nothing yet (the other
+        connections could not see its writes) and outside test mode; returns None then,
+        and the caller runs the queries in one statement on its own cursor."""
+        registry = self.env.registry
+        if registry.in_test_mode():
+            return None
+        cr = self.env.cr
+        cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        if not cr.fetchone()[0]:
+            return None
+        with registry.cursor() as leader:
+            leader.execute("SELECT pg_export_snapshot()")
+            snapshot = leader.fetchone()[0]
+
+            def run(query):
+                with registry.cursor() as worker:
+                    worker.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                    frame = self._query_frame(query, params, worker)
+                    worker.rollback()
+                    return frame
+
+            # one connection per query: PostgreSQL shares the cores between them
+            with ThreadPoolExecutor(len(queries), thread_name_prefix="ccm-value") as pool:
+                frames = list(pool.map(run, queries))
+            leader.rollback()
+        return frames
+
+    def _query_frame(self, query, params, cr=None):
         """Run a figures query into a DataFrame indexed by partner. Numeric (decimal) columns
         come back as float8, which the driver converts in C rather than value by value."""
         if query is None:
             return None
-        cr = self.env.cr
+        cr = cr or self.env.cr
         if query not in _FLOAT8_QUERIES:
             cr.execute(f"SELECT * FROM ({query}) q LIMIT 0", params)
             select = ", ".join(
@@ -413,9 +474,35 @@ class CrmCustomerValue(models.Model):
               FROM paid GROUP BY partner_id
         """
 
-    def _sql_stock(self):
+    def _sql_stock(self, full=False):
         """Quantities and pickings delivered to and returned by the customer: moves summed per
-        picking first (no COUNT DISTINCT over the moves), then per customer."""
+        picking first (no COUNT DISTINCT over the moves), then per customer. For all the
+        customers (``full``), the moves are summed on their own before any join: a narrow
+        aggregation of every move, then joins over one row per picking."""
+        if full:
+            return """
+            WITH customer_locations AS (
+                SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
+            ), moves AS (
+                SELECT sm.picking_id, sm.location_dest_id = ANY(cl.ids) AS outgoing,
+                       SUM(sm.product_qty) AS qty
+                  FROM stock_move sm
+                 CROSS JOIN customer_locations cl
+                 WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
+                   AND sm.picking_id IS NOT NULL
+                   AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
+                 GROUP BY 1, 2
+            )
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(m.qty) FILTER (WHERE m.outgoing) AS delivered_qty,
+                   SUM(m.qty) FILTER (WHERE NOT m.outgoing) AS returned_qty,
+                   COUNT(*) FILTER (WHERE m.outgoing) AS delivery_count,
+                   COUNT(*) FILTER (WHERE NOT m.outgoing) AS return_count
+              FROM moves m
+              JOIN stock_picking sp ON sp.id = m.picking_id
+              JOIN res_partner p ON p.id = sp.partner_id
+             GROUP BY p.commercial_partner_id
+            """
         return """
             WITH customer_locations AS (
                 SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
@@ -429,7 +516,7 @@ class CrmCustomerValue(models.Model):
                  CROSS JOIN customer_locations cl
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
                    AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
-                   AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
+                   AND p.commercial_partner_id = ANY(%(partner_ids)s)
                  GROUP BY 1, 2, 3
             )
             SELECT partner_id,
@@ -454,44 +541,36 @@ class CrmCustomerValue(models.Model):
         """
 
     def _write_profiles(self, company, frame, partner_ids):
-        """Upsert the profiles in one COPY + one INSERT .. ON CONFLICT; post tier changes to
+        """Write the profiles: one binary COPY, one UPDATE, one INSERT; post tier changes to
         the partners' chatter; drop the rows of customers that no longer have figures."""
         cr = self.env.cr
         columns = RAW_COLUMNS + DERIVED_COLUMNS
-        out = frame[columns].copy()
-        for col in DATE_COLUMNS:
-            out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
-        out.index.name = "partner_id"
-        out = out.reset_index()
-        out["partner_id"] = out["partner_id"].astype("int64")
-        col_list = ", ".join(["partner_id"] + columns)
-        # A temporary table per database session, emptied at each use and at commit; its
-        # name carries the columns, so that an upgrade adding one gets a new table.
-        load = f"ccm_value_load_{zlib.crc32(col_list.encode()):08x}"
+        load, labels = self._copy_profiles(frame[columns])
+        # the loaded rows decoded back to the columns' types (see _copy_profiles)
+        decoded = SQL(
+            f"SELECT l.partner_id, {', '.join(_decode_sql(c) for c in columns)} FROM {load} l",  # noqa: S608 - module constants
+            **labels,
+        )
+        self._post_tier_changes(company, decoded)
+        params = {"company": company.id, "uid": self.env.uid, "decoded": decoded}
+        # The customers that have a profile: one UPDATE joined to the loaded rows (the table
+        # keeps room in its pages, so the new row versions stay on them and the indexes are
+        # not touched), then an INSERT of the others.
         cr.execute(
             SQL(
-                f"""CREATE TEMP TABLE IF NOT EXISTS {load} ON COMMIT DELETE ROWS AS
-                SELECT {col_list} FROM crm_customer_value WITH NO DATA"""
+                f"""
+            UPDATE crm_customer_value v
+               SET {", ".join(f"{c} = l.{c}" for c in columns)},
+                   {", ".join(f"{c} = p.{c}" for c in PARTNER_COLUMNS)},
+                   refreshed_at = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s,
+                   write_date = NOW() AT TIME ZONE 'UTC'
+              FROM (%(decoded)s) l
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE v.partner_id = l.partner_id AND v.company_id = %(company)s
+            """,  # noqa: S608 - column names are module constants
+                **params,
             )
         )
-        cr.execute(
-            SQL(
-                "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s"
-                " AND atttypid = 'float8'::regtype",
-                load,
-                sorted(INTEGER_COLUMNS)[0],
-            )
-        )
-        if not cr.fetchone():
-            # Integer figures travel as floats (a fast CSV) and are cast back by the INSERT.
-            float_cols = ", ".join(f"ALTER COLUMN {c} TYPE float8" for c in sorted(INTEGER_COLUMNS))
-            cr.execute(SQL(f"ALTER TABLE {load} {float_cols}"))
-        cr.execute(SQL(f"TRUNCATE {load}"))
-        buffer = io.StringIO()
-        out.to_csv(buffer, index=False, header=False, na_rep="")
-        buffer.seek(0)
-        cr.copy_expert(f"COPY {load} ({col_list}) FROM STDIN WITH (FORMAT csv)", buffer)
-        self._post_tier_changes(company, load)
         set_cols = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns + PARTNER_COLUMNS)
         cr.execute(
             SQL(
@@ -499,23 +578,20 @@ class CrmCustomerValue(models.Model):
             INSERT INTO crm_customer_value
                    (partner_id, company_id, {", ".join(columns)}, {", ".join(PARTNER_COLUMNS)},
                     refreshed_at, create_uid, create_date, write_uid, write_date)
-            SELECT l.partner_id, %(company)s,
-                   {
-                    ", ".join(
-                        f"ROUND(l.{c})" if c in INTEGER_COLUMNS else "l." + c for c in columns
-                    )
-                },
+            SELECT l.partner_id, %(company)s, {", ".join("l." + c for c in columns)},
                    {", ".join("p." + c for c in PARTNER_COLUMNS)},
                    NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                    NOW() AT TIME ZONE 'UTC'
-              FROM {load} l
+              FROM (%(decoded)s) l
               JOIN res_partner p ON p.id = l.partner_id
+             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_value v
+                                WHERE v.partner_id = l.partner_id
+                                  AND v.company_id = %(company)s)
             ON CONFLICT (partner_id, company_id) DO UPDATE
                SET {set_cols}, refreshed_at = EXCLUDED.refreshed_at,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
             """,  # noqa: S608 - column names are module constants
-                company=company.id,
-                uid=self.env.uid,
+                **params,
             )
         )
         if partner_ids is None:
@@ -542,7 +618,64 @@ class CrmCustomerValue(models.Model):
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["customer_value_ids"])
 
-    def _post_tier_changes(self, company, load):
+    def _copy_profiles(self, out):
+        """Load the profiles into a temporary table with one binary COPY built by numpy
+        (no text formatting of millions of floats): every figure travels as float8 (NaN for
+        none), dates as days since 1970-01-01, texts as their index in a list of labels.
+        Returns the table's name and the label lists, parameters of ``_decode_sql``."""
+        cr = self.env.cr
+        columns = list(out.columns)
+        values = {}
+        labels = {}
+        for col in columns:
+            series = out[col]
+            if col in DATE_COLUMNS:
+                days = (pd.to_datetime(series) - pd.Timestamp("1970-01-01")).dt.days
+                values[col] = days.to_numpy(dtype="float64", na_value=np.nan)
+            elif col in TEXT_COLUMNS:
+                codes = pd.Categorical(series)
+                labels[f"labels_{col}"] = [str(c) for c in codes.categories]
+                values[col] = codes.codes.astype("float64")  # -1: none
+            else:
+                values[col] = pd.to_numeric(series, errors="coerce").to_numpy(
+                    dtype="float64", na_value=np.nan
+                )
+        # A temporary table per database session, emptied at each use and at commit; its
+        # name carries the columns and the format, so that a change gets a new table.
+        col_list = ", ".join(["partner_id"] + columns)
+        load = f"ccm_value_load_{zlib.crc32(('binary:' + col_list).encode()):08x}"
+        cr.execute(
+            SQL(
+                f"""CREATE TEMP TABLE IF NOT EXISTS {load}
+                    (partner_id int4, {", ".join(f"{c} float8" for c in columns)})
+                    ON COMMIT DELETE ROWS"""
+            )
+        )
+        cr.execute(SQL(f"TRUNCATE {load}"))
+        # PostgreSQL's binary COPY: a header, then per row the field count and, per field,
+        # its length and big-endian value; every row has the same layout here.
+        layout = [("fields", ">i2"), ("partner_id_len", ">i4"), ("partner_id", ">i4")]
+        for col in columns:
+            layout += [(f"{col}_len", ">i4"), (col, ">f8")]
+        rows = np.empty(len(out), dtype=np.dtype(layout))
+        rows["fields"] = len(columns) + 1
+        rows["partner_id_len"] = 4
+        rows["partner_id"] = out.index.to_numpy(dtype="int64")
+        for col in columns:
+            rows[f"{col}_len"] = 8
+            rows[col] = values[col]
+        payload = (
+            b"PGCOPY\n\xff\r\n\x00"
+            + struct.pack(">ii", 0, 0)
+            + rows.tobytes()
+            + struct.pack(">h", -1)
+        )
+        cr.copy_expert(
+            f"COPY {load} ({col_list}) FROM STDIN WITH (FORMAT binary)", io.BytesIO(payload)
+        )
+        return load, labels
+
+    def _post_tier_changes(self, company, decoded):
         """One note per customer whose tier changed, on the partner's chatter, inserted in
         one statement (the first tier a customer gets is not a change)."""
         labels = dict(VALUE_TIERS)
@@ -561,7 +694,7 @@ class CrmCustomerValue(models.Model):
                        || (CASE l.value_tier {cases} END) || ' (' || %(company)s || ')</p>',
                    NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                    NOW() AT TIME ZONE 'UTC'
-              FROM {load} l
+              FROM (%(decoded)s) l
               JOIN crm_customer_value v ON v.partner_id = l.partner_id
                    AND v.company_id = %(company_id)s
              WHERE v.value_tier IS NOT NULL AND l.value_tier IS NOT NULL
@@ -573,6 +706,7 @@ class CrmCustomerValue(models.Model):
                 company=company.name,
                 company_id=company.id,
                 uid=self.env.uid,
+                decoded=decoded,
                 **params,
             )
         )
@@ -588,7 +722,7 @@ class CrmCustomerValue(models.Model):
             SQL(
                 """
             WITH keys AS (%s),
-            dup AS (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT id) > 1)
+            dup AS (SELECT k FROM keys GROUP BY k HAVING MIN(id) <> MAX(id))
             SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
         """,
                 self.env["res.partner"]._ccm_duplicate_keys_sql(),
@@ -620,3 +754,16 @@ def _jsonable(state):
         return v
 
     return clean(state)
+
+
+def _decode_sql(col):
+    """SQL of a profile column read back from the binary load table of _copy_profiles."""
+    value = f"NULLIF(l.{col}, 'NaN')"
+    if col in DATE_COLUMNS:
+        return f"DATE '1970-01-01' + {value}::int4 AS {col}"
+    if col in TEXT_COLUMNS:
+        # label index -1 (none) reads element 0 of a 1-based array: NULL
+        return f"(%(labels_{col})s::varchar[])[{value}::int4 + 1] AS {col}"
+    if col in INTEGER_COLUMNS:
+        return f"ROUND({value})::int4 AS {col}"
+    return f"{value} AS {col}"
