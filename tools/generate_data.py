@@ -344,7 +344,7 @@ class OrmGenerator:
                             "price_unit": round(p.list_price * rng.uniform(0.85, 1.1), 2),
                         },
                     )
-                    for p in rng.sample(list(products), rng.randint(1, 4))
+                    for p in rng.sample(list(products), rng.randint(2, 5))
                 ]
                 v = {"partner_id": c.id, "user_id": c.user_id.id, "order_line": lines}
                 if pricelist and rng.random() < 0.1:
