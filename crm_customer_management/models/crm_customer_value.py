@@ -2,6 +2,7 @@ import io
 import logging
 import math
 import struct
+import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -204,8 +205,14 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _cron_refresh_all(self):
+        # One transaction per company, as Odoo's own batch crons do: a failure keeps the
+        # companies already refreshed, and each refresh starts with no write of its own, so
+        # it gathers its figures on parallel connections.
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
         for company in self.env["res.company"].search([("active", "=", True)]):
             self._refresh(company)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # ------------------------------------------------------------------
     # Refresh service

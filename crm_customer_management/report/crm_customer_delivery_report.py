@@ -58,7 +58,7 @@ class CrmCustomerDeliveryReport(models.Model):
     def _select(self):
         return """
             SELECT sp.id, sp.id AS picking_id, sp.date_done AS date, sp.company_id,
-                   cp.id AS partner_id, cp.user_id,
+                   p.commercial_partner_id AS partner_id, cp.user_id,
                    CASE WHEN dst.usage = 'customer' THEN 'delivery' ELSE 'return' END AS kind,
                    CASE WHEN dst.usage <> 'customer' THEN NULL
                         WHEN sp.date_done > COALESCE(sp.date_deadline, sp.scheduled_date)
@@ -80,9 +80,11 @@ class CrmCustomerDeliveryReport(models.Model):
               JOIN stock_location src ON src.id = sp.location_id
               JOIN stock_location dst ON dst.id = sp.location_dest_id
               JOIN res_partner p ON p.id = sp.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              -- LEFT JOINs on unique keys: PostgreSQL drops them from a grouped read
+              -- that does not use their columns
+              LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
               LEFT JOIN crm_customer_value v
-                     ON v.partner_id = cp.id AND v.company_id = sp.company_id
+                     ON v.partner_id = p.commercial_partner_id AND v.company_id = sp.company_id
         """
 
     def _where(self):
