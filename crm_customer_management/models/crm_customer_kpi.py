@@ -122,24 +122,27 @@ class CrmCustomerKpi(models.AbstractModel):
     # KPI queries (filters: %(team_id)s / %(user_id)s may be NULL = all)
     # ------------------------------------------------------------------
 
-    def _first_orders_sql(self):
-        return """
-            SELECT DISTINCT ON (p.commercial_partner_id) p.commercial_partner_id AS partner_id,
-                   so.id AS order_id, so.date_order, so.team_id, so.user_id
-              FROM sale_order so
-              JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-             ORDER BY p.commercial_partner_id, so.date_order, so.id
-        """
-
     def _kpi_acquisition(self, p):
+        # Customers acquired in the period: their first order of the period, when they have
+        # no earlier one (the first order of all, without sorting every order ever made).
         acquired = self._one(
-            f"""
-            SELECT COUNT(*) FROM ({self._first_orders_sql()}) f
-             WHERE f.date_order >= %(dt_from)s AND f.date_order < %(dt_to)s
-               AND (%(team_id)s IS NULL OR f.team_id = %(team_id)s)
+            """
+            SELECT COUNT(*)
+              FROM (SELECT DISTINCT ON (p.commercial_partner_id)
+                           p.commercial_partner_id AS partner_id, so.team_id, so.user_id
+                      FROM sale_order so
+                      JOIN res_partner p ON p.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                     ORDER BY p.commercial_partner_id, so.date_order, so.id) f
+             WHERE (%(team_id)s IS NULL OR f.team_id = %(team_id)s)
                AND (%(user_id)s IS NULL OR f.user_id = %(user_id)s)
-            """,  # noqa: S608 - constant SQL fragments
+               AND NOT EXISTS (
+                   SELECT 1 FROM sale_order o
+                     JOIN res_partner op ON op.id = o.partner_id
+                    WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
+                      AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+            """,
             p,
         )[0]
         cost = self._one(
