@@ -252,6 +252,7 @@ class CrmCustomerValue(models.Model):
         started = time.perf_counter()
         raw = self._gather(company, today, partner_ids)
         gathered = time.perf_counter()
+        duplicates = self._scan_duplicates_aside() if full else None
         state = None
         if not full:
             state = company.ccm_value_state or {
@@ -275,7 +276,7 @@ class CrmCustomerValue(models.Model):
                     "ccm_value_refreshed_at": fields.Datetime.now(),
                 }
             )
-            self._refresh_duplicate_suspects()
+            self._refresh_duplicate_suspects(duplicates.result() if duplicates else None)
         _logger.info(
             "Customer value refresh of %s: %d customers (gather %.2f s, score %.2f s,"
             " write %.2f s, duplicates %.2f s)",
@@ -343,6 +344,14 @@ class CrmCustomerValue(models.Model):
                 raw[col] = pd.to_datetime(raw[col])
         return raw
 
+    def _may_read_aside(self):
+        """Whether other connections read what this transaction reads: it has written
+        nothing yet, and no test cursor stands for the database."""
+        if self.env.registry.in_test_mode():
+            return False
+        self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        return self.env.cr.fetchone()[0]
+
     def _query_frames_parallel(self, queries, params):
         """Run the figures queries side by side on their own connections, all reading one
         snapshot exported by the first, so that a full refresh gathers in about the time of
@@ -350,11 +359,7 @@ class CrmCustomerValue(models.Model):
         connections could not see its writes) and outside test mode; returns None then,
         and the caller runs the queries in one statement on its own cursor."""
         registry = self.env.registry
-        if registry.in_test_mode():
-            return None
-        cr = self.env.cr
-        cr.execute("SELECT txid_current_if_assigned() IS NULL")
-        if not cr.fetchone()[0]:
+        if not self._may_read_aside():
             return None
         with registry.cursor() as leader:
             leader.execute("SELECT pg_export_snapshot()")
@@ -363,6 +368,10 @@ class CrmCustomerValue(models.Model):
             def run(query):
                 with registry.cursor() as worker:
                     worker.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+                    # The queries already share the cores, one per connection: PostgreSQL's
+                    # own parallel workers and JIT compilation only add work here.
+                    worker.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                    worker.execute("SET LOCAL jit = off")
                     frame = self._query_frame(query, params, worker)
                     worker.rollback()
                     return frame
@@ -406,9 +415,10 @@ class CrmCustomerValue(models.Model):
             WITH so AS (
                 SELECT p.commercial_partner_id AS partner_id,
                        (so.date_order AT TIME ZONE 'UTC')::date AS day,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount,
-                       COALESCE(so.margin, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)
-                           AS margin
+                       so.amount_untaxed::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8 AS amount,
+                       COALESCE(so.margin, 0)::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8 AS margin
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
@@ -437,14 +447,14 @@ class CrmCustomerValue(models.Model):
     def _sql_invoices(self):
         return """
             SELECT m.commercial_partner_id AS partner_id,
-                   SUM(m.amount_untaxed_signed) AS revenue,
-                   SUM(m.amount_untaxed_signed) FILTER (WHERE m.invoice_date >= %(since)s)
-                       AS revenue_12m,
-                   SUM(m.amount_residual_signed) FILTER (WHERE m.move_type = 'out_invoice'
+                   SUM(m.amount_untaxed_signed::float8) AS revenue,
+                   SUM(m.amount_untaxed_signed::float8)
+                       FILTER (WHERE m.invoice_date >= %(since)s) AS revenue_12m,
+                   SUM(m.amount_residual_signed::float8) FILTER (WHERE m.move_type = 'out_invoice'
                        AND m.invoice_date_due < %(today)s
                        AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'))
                        AS overdue_amount,
-                   SUM(m.amount_residual_signed * (%(today)s - m.invoice_date_due))
+                   SUM(m.amount_residual_signed::float8 * (%(today)s - m.invoice_date_due))
                        FILTER (WHERE m.move_type = 'out_invoice'
                        AND m.invoice_date_due < %(today)s
                        AND m.payment_state NOT IN ('paid', 'in_payment', 'reversed'))
@@ -460,7 +470,7 @@ class CrmCustomerValue(models.Model):
         return """
             WITH paid AS (
                 SELECT m.commercial_partner_id AS partner_id,
-                       m.amount_total_signed AS amount,
+                       m.amount_total_signed::float8 AS amount,
                        MAX(apr.max_date) - m.invoice_date_due AS delay
                   FROM account_move m
                   JOIN account_move_line l ON l.move_id = m.id
@@ -492,7 +502,7 @@ class CrmCustomerValue(models.Model):
                 SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
             ), moves AS (
                 SELECT sm.picking_id, sm.location_dest_id = ANY(cl.ids) AS outgoing,
-                       SUM(sm.product_qty) AS qty
+                       SUM(sm.product_qty::float8) AS qty
                   FROM stock_move sm
                  CROSS JOIN customer_locations cl
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
@@ -516,7 +526,7 @@ class CrmCustomerValue(models.Model):
             ), pickings AS (
                 SELECT p.commercial_partner_id AS partner_id, sm.picking_id,
                        sm.location_dest_id = ANY(cl.ids) AS outgoing,
-                       SUM(sm.product_qty) AS qty
+                       SUM(sm.product_qty::float8) AS qty
                   FROM stock_picking sp
                   JOIN res_partner p ON p.id = sp.partner_id
                   JOIN stock_move sm ON sm.picking_id = sp.id
@@ -540,7 +550,7 @@ class CrmCustomerValue(models.Model):
         cost in compensation (credit notes)."""
         return """
             SELECT commercial_partner_id AS partner_id, COUNT(*) AS complaint_count,
-                   SUM(compensation_amount) AS compensation_amount
+                   SUM(compensation_amount::float8) AS compensation_amount
               FROM crm_complaint
              WHERE company_id = %(company_id)s
                AND (%(all_partners)s OR commercial_partner_id = ANY(%(partner_ids)s))
@@ -720,22 +730,47 @@ class CrmCustomerValue(models.Model):
         self.env["mail.message"].invalidate_model()
 
     @api.model
-    def _refresh_duplicate_suspects(self):
-        """Flag commercial partners that share an e-mail, a VAT number or a phone number
-        (last 9 digits) with another one, in two statements."""
-        self.env["res.partner"].flush_model()
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
+    def _duplicate_suspects_sql(self):
+        return SQL(
+            """
             WITH keys AS (%s),
             dup AS (SELECT k FROM keys GROUP BY k HAVING MIN(id) <> MAX(id))
             SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
-        """,
-                self.env["res.partner"]._ccm_duplicate_keys_sql(),
-            )
+            """,
+            self.env["res.partner"]._ccm_duplicate_keys_sql(),
         )
-        suspects = cr.fetchone()[0] or []
+
+    def _scan_duplicates_aside(self):
+        """Start the duplicate scan on its own connection, so that it runs while this one
+        scores the customers (pure Python, one core); a future of the suspects' ids, or None
+        when other connections cannot read what this transaction reads (the scan then runs
+        on this cursor, at the end)."""
+        if not self._may_read_aside():
+            return None
+        registry = self.env.registry
+        query = self._duplicate_suspects_sql()
+
+        def scan():
+            with registry.cursor() as cr:
+                cr.execute(query)
+                suspects = cr.fetchone()[0] or []
+                cr.rollback()
+                return suspects
+
+        executor = ThreadPoolExecutor(1, thread_name_prefix="ccm-duplicates")
+        future = executor.submit(scan)
+        executor.shutdown(wait=False)
+        return future
+
+    @api.model
+    def _refresh_duplicate_suspects(self, suspects=None):
+        """Flag commercial partners that share an e-mail, a VAT number or a phone number
+        (last 9 digits) with another one: the ``suspects`` scanned aside, or scanned here."""
+        cr = self.env.cr
+        if suspects is None:
+            self.env["res.partner"].flush_model()
+            cr.execute(self._duplicate_suspects_sql())
+            suspects = cr.fetchone()[0] or []
         cr.execute(
             SQL(
                 """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
