@@ -212,18 +212,21 @@ def op_value_single_refresh(env, ctx):
     return run, None, {"seconds": 0.050}
 
 
+def reset_lifecycle(env, company):
+    """Forget every stage and history row: the next evaluation is a first classification."""
+    env.cr.execute("DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [company.id])
+    env.cr.execute(
+        "UPDATE res_partner SET lifecycle_stage = NULL, lifecycle_stage_date = NULL "
+        "WHERE lifecycle_stage IS NOT NULL"
+    )
+
+
 def op_lifecycle_first(env, ctx):
     """The first run after installation: every customer gets a stage and a history row."""
     service = env["crm.customer.lifecycle"]
 
     def setup():
-        env.cr.execute(
-            "DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [ctx["company"].id]
-        )
-        env.cr.execute(
-            "UPDATE res_partner SET lifecycle_stage = NULL, lifecycle_stage_date = NULL "
-            "WHERE lifecycle_stage IS NOT NULL"
-        )
+        reset_lifecycle(env, ctx["company"])
 
     return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 30}, setup
 
@@ -529,11 +532,7 @@ def ensure_lifecycle_current(env, company):
     if complaints == "0" or params.get_param(key) == complaints:
         return
     t = time.time()
-    cr.execute("DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [company.id])
-    cr.execute(
-        "UPDATE res_partner SET lifecycle_stage = NULL, lifecycle_stage_date = NULL "
-        "WHERE lifecycle_stage IS NOT NULL"
-    )
+    reset_lifecycle(env, company)
     env.invalidate_all()
     env["crm.customer.lifecycle"]._evaluate(company)
     params.set_param(key, complaints)

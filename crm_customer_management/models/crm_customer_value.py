@@ -492,12 +492,20 @@ class CrmCustomerValue(models.Model):
         """
 
     def _sql_stock(self, full=False):
-        """Quantities and pickings delivered to and returned by the customer: moves summed per
-        picking first (no COUNT DISTINCT over the moves), then per customer. For all the
-        customers (``full``), the moves are summed on their own before any join: a narrow
-        aggregation of every move, then joins over one row per picking."""
-        if full:
-            return """
+        """Quantities and pickings delivered to and returned by the customer: the moves are
+        summed per picking first, on their own (a narrow aggregation, no COUNT DISTINCT),
+        then per customer over one row per picking. For some customers only (not ``full``),
+        the moves are first restricted to those customers' pickings."""
+        pickings = (
+            ""
+            if full
+            else """
+                   AND sm.picking_id IN (
+                       SELECT sp.id FROM stock_picking sp
+                         JOIN res_partner p ON p.id = sp.partner_id
+                        WHERE p.commercial_partner_id = ANY(%(partner_ids)s))"""
+        )
+        return f"""
             WITH customer_locations AS (
                 SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
             ), moves AS (
@@ -508,6 +516,7 @@ class CrmCustomerValue(models.Model):
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
                    AND sm.picking_id IS NOT NULL
                    AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
+                   {pickings}
                  GROUP BY 1, 2
             )
             SELECT p.commercial_partner_id AS partner_id,
@@ -519,31 +528,7 @@ class CrmCustomerValue(models.Model):
               JOIN stock_picking sp ON sp.id = m.picking_id
               JOIN res_partner p ON p.id = sp.partner_id
              GROUP BY p.commercial_partner_id
-            """
-        return """
-            WITH customer_locations AS (
-                SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
-            ), pickings AS (
-                SELECT p.commercial_partner_id AS partner_id, sm.picking_id,
-                       sm.location_dest_id = ANY(cl.ids) AS outgoing,
-                       SUM(sm.product_qty::float8) AS qty
-                  FROM stock_picking sp
-                  JOIN res_partner p ON p.id = sp.partner_id
-                  JOIN stock_move sm ON sm.picking_id = sp.id
-                 CROSS JOIN customer_locations cl
-                 WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
-                   AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
-                   AND p.commercial_partner_id = ANY(%(partner_ids)s)
-                 GROUP BY 1, 2, 3
-            )
-            SELECT partner_id,
-                   SUM(qty) FILTER (WHERE outgoing) AS delivered_qty,
-                   SUM(qty) FILTER (WHERE NOT outgoing) AS returned_qty,
-                   COUNT(*) FILTER (WHERE outgoing) AS delivery_count,
-                   COUNT(*) FILTER (WHERE NOT outgoing) AS return_count
-              FROM pickings
-             GROUP BY partner_id
-        """
+        """  # noqa: S608 - a constant filter
 
     def _sql_complaints(self):
         """Complaints per customer (each costs the unit cost of a complaint) and what they
