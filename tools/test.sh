@@ -8,7 +8,7 @@ cd "$CCM_ROOT"
 
 MODULE=crm_customer_management
 DB="${CCM_TEST_DB:-ccm_test}"
-out="$CCM_CACHE/test-results"
+out="$CCM_CACHE/test-results/$DB"
 mkdir -p "$out"
 rm -f "$out"/*.xml
 
