@@ -44,6 +44,9 @@ def parse_args(argv):
         "--no-upgrade", action="store_true", help="do not upgrade the addon in a reused database"
     )
     parser.add_argument("--output", default=None, help="JSON result file")
+    parser.add_argument(
+        "--posts", type=int, default=1000, help="invoices posted to measure the posting overhead"
+    )
     return parser.parse_args(argv)
 
 
@@ -339,6 +342,24 @@ def op_complaint_report(env, ctx):
     return run, None, {"seconds": 1}
 
 
+def op_events_drain(env, ctx):
+    """The customer event queue drained: 10,000 changed customers (each refreshed, then
+    evaluated), as the queue's scheduled action does after a busy hour."""
+    queue = env["crm.customer.event"]
+
+    def setup():
+        env.cr.execute(
+            """INSERT INTO crm_customer_event (company_id, partner_id, state, attempts,
+                                               refresh_value, evaluate_lifecycle)
+               SELECT company_id, partner_id, 'pending', 0, TRUE, TRUE
+                 FROM crm_customer_value WHERE company_id = %s
+                ORDER BY partner_id LIMIT 10000""",
+            [ctx["company"].id],
+        )
+
+    return queue._process_queue, None, {"seconds": 10}, setup
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -354,6 +375,7 @@ OPERATIONS = {
     "report: receivables by tier grouped read": op_report_receivables,
     "complaints: escalation cron": op_complaint_escalation,
     "complaints: analysis grouped read": op_complaint_report,
+    "events: queue drain (10,000 customers)": op_events_drain,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
@@ -364,6 +386,50 @@ REPEAT_OVERRIDE = {
 
 
 # ----------------------------------------------------------------------------------------
+
+
+def posting_overhead(env, ctx, posts):
+    """Median time of posting one customer invoice (and the work its commit runs) with the
+    addon's customer events recorded and with the recording switched off, on the same
+    invoices: each draft is posted both ways, in turn, each time rolled back."""
+    company = ctx["company"]
+    rng = random.Random(7)
+    ids = ctx["all_partner_ids"]
+    partners = env["res.partner"].browse(rng.sample(ids, min(posts, len(ids))))
+    product = env["product.product"].search(
+        [("sale_ok", "=", True), ("company_id", "in", [company.id, False])], limit=1
+    )
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": ctx["today"],
+                "invoice_line_ids": [
+                    (0, 0, {"product_id": product.id, "quantity": 1, "price_unit": 100.0})
+                ],
+            }
+            for partner in partners
+        ]
+    )
+    env.flush_all()
+    cls = type(env["crm.customer.event"])
+    recording = cls._record
+    times = {True: [], False: []}
+    for i, move in enumerate(moves):
+        for on in (True, False) if i % 2 else (False, True):
+            cls._record = recording if on else (lambda self, *a, **k: None)
+            env.cr.execute("SAVEPOINT post")
+            env.invalidate_all()
+            t = time.perf_counter()
+            move.action_post()
+            env.flush_all()
+            env.cr.precommit.run()  # what the commit runs: the events' INSERT
+            times[on].append(time.perf_counter() - t)
+            env.cr.execute("ROLLBACK TO SAVEPOINT post")
+    cls._record = recording
+    env.invalidate_all()
+    return statistics.median(times[True]), statistics.median(times[False])
 
 
 def selected(args):
@@ -609,6 +675,7 @@ def main(argv=None):
             "company": company,
             "today": date.today(),
             "sample_partner_ids": random.Random(args.seed).sample(ids, min(25, len(ids))),
+            "all_partner_ids": ids,
         }
         if any(name.startswith("complaints") for name in selected(args)):
             ensure_complaints(env, company)
@@ -668,6 +735,27 @@ def main(argv=None):
                 f"{ratio_txt:>7s}  {', '.join(target_txt)} {verdict}",
                 flush=True,
             )
+        if any(name.startswith("events") for name in selected(args)) and args.posts:
+            with_events, without = posting_overhead(env, ctx, args.posts)
+            overhead = with_events / without - 1
+            ok = overhead <= 0.05
+            results["operations"]["events: invoice post overhead"] = {
+                "median_with_s": round(with_events, 4),
+                "median_without_s": round(without, 4),
+                "posts": args.posts,
+                "overhead": round(overhead, 4),
+                "met": ok,
+            }
+            print(
+                f"{'events: invoice post, events recorded':40s} {with_events:>9.4f}s"
+                f"\n{'events: invoice post, recording off':40s} {without:>9.4f}s"
+                f"\n{'events: posting overhead':40s} {overhead:>+9.1%}"
+                f"  over {args.posts:,} posts each, <= 5 % {'OK' if ok else 'MISSED'}",
+                flush=True,
+            )
+            if not ok:
+                failed.append("events: invoice post overhead")
+            cr.rollback()
         cr.rollback()
     out = (
         Path(args.output)

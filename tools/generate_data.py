@@ -549,6 +549,8 @@ def main(argv=None):
             )
         env["crm.customer.value"]._cron_refresh_all()
         env["crm.customer.lifecycle"]._cron_evaluate_all()
+        # the events the ORM flows recorded, done now rather than by the first cron run
+        env["crm.customer.event"]._process_queue()
         cr.commit()
     stats["total_seconds"] = round(time.time() - t0, 1)
     print("generated: " + ", ".join(f"{k}={v}" for k, v in stats.items()))

@@ -29,3 +29,5 @@ from . import crm_complaint_sla
 from . import crm_complaint
 from . import account_move_complaint
 from . import stock_picking_complaint
+from . import crm_customer_event
+from . import res_config_settings_event

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..analytics import lifecycle
+from ..tools.cron import run_per_company
 
 _logger = logging.getLogger(__name__)
 
@@ -33,33 +34,21 @@ class CrmCustomerLifecycle(models.AbstractModel):
 
     @api.model
     def _cron_evaluate_all(self):
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            self._evaluate(company)
+        # one transaction per company: a failing company stops no other (see the value cron)
+        return run_per_company(
+            self,
+            self._evaluate,
+            self.env["res.company"].search([("active", "=", True)]),
+            ("ccm_lifecycle_cron_at", "ccm_lifecycle_cron_error"),
+        )
 
     @api.model
     def _schedule_evaluation(self, items):
-        """Evaluate these customers at the end of the transaction, once, as an event.
-        ``items``: iterable of (company id, partner id, document record or None)."""
-        data = self.env.cr.precommit.data.setdefault("crm_customer_management.lifecycle", {})
-        if not data:
-            self.env.cr.precommit.add(self._run_scheduled_evaluation)
-        for company_id, partner_id, document in items:
-            if company_id and partner_id:
-                docs = data.setdefault(company_id, {})
-                if docs.get(partner_id) is None:  # the first document of the transaction
-                    docs[partner_id] = (document._name, document.id) if document else None
-
-    def _run_scheduled_evaluation(self):
-        data = self.env.cr.precommit.data.pop("crm_customer_management.lifecycle", {})
-        for company_id, docs in data.items():
-            partners = self.env["res.partner"].browse(list(docs)).exists()
-            by_commercial = {}
-            for partner in partners:
-                key = partner.commercial_partner_id.id
-                if by_commercial.get(key) is None:
-                    by_commercial[key] = docs[partner.id]
-            company = self.env["res.company"].browse(company_id)
-            self.sudo()._evaluate(company, list(by_commercial), "event", by_commercial)
+        """Evaluate these customers after the transaction commits, once, as an event, through
+        the customer event queue (``crm.customer.event``), after their value refresh.
+        ``items``: iterable of (company id or None for every company the customer is known
+        in, partner id, document record or None)."""
+        self.env["crm.customer.event"]._record(items, evaluate_lifecycle=True)
 
     # ------------------------------------------------------------------
     # Evaluation

@@ -2,7 +2,6 @@ import io
 import logging
 import math
 import struct
-import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..analytics import profile, rfm, value
+from ..tools.cron import run_per_company
 
 _logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class CrmCustomerValue(models.Model):
     """
 
     _name = "crm.customer.value"
+    _inherit = ["mail.thread"]
     _description = "Customer Value Profile"
     _order = "net_value desc, id"
     _rec_name = "partner_id"
@@ -205,14 +206,16 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _cron_refresh_all(self):
-        # One transaction per company, as Odoo's own batch crons do: a failure keeps the
-        # companies already refreshed, and each refresh starts with no write of its own, so
-        # it gathers its figures on parallel connections.
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            self._refresh(company)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # One transaction per company, as Odoo's own batch crons do: a failing company is
+        # rolled back, logged and shown in its settings while the others are refreshed, and
+        # each refresh starts with no write of its own, so it gathers its figures on
+        # parallel connections.
+        return run_per_company(
+            self,
+            self._refresh,
+            self.env["res.company"].search([("active", "=", True)]),
+            ("ccm_value_cron_at", "ccm_value_cron_error"),
+        )
 
     # ------------------------------------------------------------------
     # Refresh service
@@ -220,22 +223,14 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def _schedule_refresh(self, company_partner_pairs):
-        """Refresh these (company id, partner id) pairs once, at the end of the transaction:
-        posting, paying or returning many documents at once costs one refresh per company.
-        Partners are rolled up to their commercial entity."""
-        data = self.env.cr.precommit.data.setdefault("crm_customer_management.refresh", {})
-        if not data:
-            self.env.cr.precommit.add(self._run_scheduled_refresh)
-        for company_id, partner_id in company_partner_pairs:
-            if company_id and partner_id:
-                data.setdefault(company_id, set()).add(partner_id)
-
-    def _run_scheduled_refresh(self):
-        data = self.env.cr.precommit.data.pop("crm_customer_management.refresh", {})
-        for company_id, partner_ids in data.items():
-            partners = self.env["res.partner"].browse(partner_ids).exists()
-            company = self.env["res.company"].browse(company_id)
-            self.sudo()._refresh(company, partners.commercial_partner_id.ids)
+        """Refresh these (company id, partner id) pairs after the transaction commits,
+        through the customer event queue (``crm.customer.event``): the documents that
+        changed them are never held up or failed by the refresh. Partners are rolled up to
+        their commercial entity when the event is processed."""
+        self.env["crm.customer.event"]._record(
+            ((company_id, partner_id, None) for company_id, partner_id in company_partner_pairs),
+            refresh_value=True,
+        )
 
     @api.model
     def _refresh(self, company, partner_ids=None):
@@ -422,6 +417,7 @@ class CrmCustomerValue(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                   AND (so.date_order AT TIME ZONE 'UTC')::date <= %(today)s
                    AND (%(all_partners)s OR p.commercial_partner_id = ANY(%(partner_ids)s))
             ), days AS (
                 SELECT partner_id, day, COUNT(*) AS n, SUM(amount) AS amount,
@@ -461,7 +457,7 @@ class CrmCustomerValue(models.Model):
                        AS overdue_amount_days
               FROM account_move m
              WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-               AND m.company_id = %(company_id)s
+               AND m.company_id = %(company_id)s AND m.invoice_date <= %(today)s
                AND (%(all_partners)s OR m.commercial_partner_id = ANY(%(partner_ids)s))
              GROUP BY m.commercial_partner_id
         """
@@ -478,7 +474,7 @@ class CrmCustomerValue(models.Model):
                   JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
                  WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
                    AND m.payment_state IN ('paid', 'in_payment')
-                   AND m.company_id = %(company_id)s
+                   AND m.company_id = %(company_id)s AND m.invoice_date <= %(today)s
                    AND (%(all_partners)s OR m.commercial_partner_id = ANY(%(partner_ids)s))
                  GROUP BY m.id
             )
@@ -553,7 +549,7 @@ class CrmCustomerValue(models.Model):
             f"SELECT l.partner_id, {', '.join(_decode_sql(c) for c in columns)} FROM {load} l",  # noqa: S608 - module constants
             **labels,
         )
-        self._post_tier_changes(company, decoded)
+        tier_changes = self._tier_changes(company, decoded)
         params = {"company": company.id, "uid": self.env.uid, "decoded": decoded}
         # The customers that have a profile: one UPDATE joined to the loaded rows (the table
         # keeps room in its pages, so the new row versions stay on them and the indexes are
@@ -619,6 +615,7 @@ class CrmCustomerValue(models.Model):
             )
         self.invalidate_model()
         self.env["res.partner"].invalidate_model(["customer_value_ids"])
+        self._log_tier_changes(tier_changes)
 
     def _copy_profiles(self, out):
         """Load the profiles into a temporary table with one binary COPY built by numpy
@@ -677,42 +674,38 @@ class CrmCustomerValue(models.Model):
         )
         return load, labels
 
-    def _post_tier_changes(self, company, decoded):
-        """One note per customer whose tier changed, on the partner's chatter, inserted in
-        one statement (the first tier a customer gets is not a change)."""
-        labels = dict(VALUE_TIERS)
-        cases = " ".join(f"WHEN '{k}' THEN %(l_{k})s" for k in labels)
-        params = {f"l_{k}": str(v) for k, v in labels.items()}
-        note = self.env.ref("mail.mt_note")
-        cr = self.env.cr
-        cr.execute(
+    def _tier_changes(self, company, decoded):
+        """[(profile id, old tier, new tier)] of the customers whose tier the loaded rows
+        change (the first tier a customer gets is not a change)."""
+        self.env.cr.execute(
             SQL(
-                f"""
-            INSERT INTO mail_message (model, res_id, message_type, subtype_id, author_id,
-                                      body, date, create_uid, create_date, write_uid,
-                                      write_date)
-            SELECT 'res.partner', v.partner_id, 'notification', %(subtype)s, %(author)s,
-                   '<p>' || %(prefix)s || ' ' || (CASE v.value_tier {cases} END) || ' → '
-                       || (CASE l.value_tier {cases} END) || ' (' || %(company)s || ')</p>',
-                   NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                   NOW() AT TIME ZONE 'UTC'
+                """
+            SELECT v.id, v.value_tier, l.value_tier
               FROM (%(decoded)s) l
               JOIN crm_customer_value v ON v.partner_id = l.partner_id
                    AND v.company_id = %(company_id)s
              WHERE v.value_tier IS NOT NULL AND l.value_tier IS NOT NULL
                AND v.value_tier <> l.value_tier
-            """,  # noqa: S608 - CASE branches are built from module constants
-                subtype=note.id,
-                author=self.env.user.partner_id.id,
-                prefix=self.env._("Value tier changed:"),
-                company=company.name,
-                company_id=company.id,
-                uid=self.env.uid,
+            """,
                 decoded=decoded,
-                **params,
+                company_id=company.id,
             )
         )
-        self.env["mail.message"].invalidate_model()
+        return self.env.cr.fetchall()
+
+    def _log_tier_changes(self, changes):
+        """One note per changed tier in the profile's chatter, which only those who may
+        read the profile (its company, its salesperson's rules) read."""
+        if not changes:
+            return
+        labels = dict(self._fields["value_tier"]._description_selection(self.env))
+        bodies = {
+            profile_id: self.env._(
+                "Value tier changed: %(old)s → %(new)s", old=labels[old], new=labels[new]
+            )
+            for profile_id, old, new in changes
+        }
+        self.browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _duplicate_suspects_sql(self):

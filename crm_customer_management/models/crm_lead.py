@@ -49,7 +49,7 @@ class CrmLead(models.Model):
         return super().message_update(msg_dict, update_vals=update_vals)
 
     def _ccm_schedule_lifecycle(self):
-        leads = self.filtered("partner_id")
+        leads = self.sudo().filtered("partner_id")
         if leads:
             self.env["crm.customer.lifecycle"]._schedule_evaluation(
                 (lead.company_id.id or self.env.company.id, lead.partner_id.id, lead)

@@ -33,6 +33,13 @@ class ResCompany(models.Model):
     # Population state of the last full refresh (RFM breakpoints, fitted model parameters)
     ccm_value_state = fields.Json(readonly=True, copy=False)
     ccm_value_refreshed_at = fields.Datetime("Customer Values Refreshed", readonly=True, copy=False)
+    # Last nightly runs, and what failed in them (shown in the settings)
+    ccm_value_cron_at = fields.Datetime("Last Nightly Value Refresh", readonly=True, copy=False)
+    ccm_value_cron_error = fields.Text("Value Refresh Error", readonly=True, copy=False)
+    ccm_lifecycle_cron_at = fields.Datetime(
+        "Last Nightly Lifecycle Evaluation", readonly=True, copy=False
+    )
+    ccm_lifecycle_cron_error = fields.Text("Lifecycle Evaluation Error", readonly=True, copy=False)
 
     @api.constrains(
         "ccm_cost_per_order",

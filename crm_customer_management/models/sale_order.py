@@ -6,10 +6,13 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         res = super().action_confirm()
+        # ids only: the customer event queue rolls them up to the commercial partner after
+        # the commit, as superuser (the confirming user may not read the partner's company)
+        orders = self.sudo()
         self.env["crm.customer.value"]._schedule_refresh(
-            (o.company_id.id, o.partner_id.commercial_partner_id.id) for o in self
+            (o.company_id.id, o.partner_id.id) for o in orders
         )
         self.env["crm.customer.lifecycle"]._schedule_evaluation(
-            (o.company_id.id, o.partner_id.commercial_partner_id.id, o) for o in self
+            (o.company_id.id, o.partner_id.id, o) for o in orders
         )
         return res

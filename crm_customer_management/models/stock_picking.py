@@ -11,6 +11,6 @@ class StockPicking(models.Model):
         )
         if customer_pickings:
             self.env["crm.customer.value"]._schedule_refresh(
-                (p.company_id.id, p.partner_id.commercial_partner_id.id) for p in customer_pickings
+                (p.company_id.id, p.partner_id.id) for p in customer_pickings.sudo()
             )
         return res

@@ -7,11 +7,10 @@ class SurveyUserInput(models.Model):
     def _mark_done(self):
         res = super()._mark_done()
         self.env["crm.complaint"].sudo()._ccm_record_survey_answers(self)
-        answers = self.filtered(lambda a: a.partner_id and a.survey_id.ccm_satisfaction_kind)
+        answers = self.sudo().filtered(lambda a: a.partner_id and a.survey_id.ccm_satisfaction_kind)
         if answers:
+            # no company: evaluated in each company the customer is known in
             self.env["crm.customer.lifecycle"]._schedule_evaluation(
-                (company.id, a.partner_id.commercial_partner_id.id, a)
-                for a in answers
-                for company in self.env["res.company"].sudo().search([])
+                (None, a.partner_id.id, a) for a in answers
             )
         return res

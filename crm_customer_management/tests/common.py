@@ -140,6 +140,14 @@ class CustomerManagementCase(TransactionCase):
             credit_note.action_post()
         return credit_note
 
+    def process_events(self, on):
+        """What follows the commit of a transaction: the events it recorded are written,
+        then the customer event queue's scheduled action processes them."""
+        with freeze_time(on):
+            self.env.flush_all()
+            self.env.cr.precommit.run()
+            return self.env["crm.customer.event"].sudo()._process_queue()  # as the cron does
+
     def refresh(self, on, company=None, partners=None):
         with freeze_time(on):
             ids = partners.ids if partners is not None else None

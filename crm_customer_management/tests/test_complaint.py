@@ -68,9 +68,7 @@ class TestComplaint(CustomerManagementCase):
         cls.Complaint = cls.env["crm.complaint"]
 
     def commit_events(self, on):
-        with freeze_time(on):
-            self.env.flush_all()
-            self.env.cr.precommit.run()
+        self.process_events(on)
 
     def stage(self, xmlid):
         return self.env.ref(f"crm_customer_management.complaint_stage_{xmlid}")

@@ -39,10 +39,8 @@ class TestLifecycle(CustomerManagementCase):
 
     # -- helpers -------------------------------------------------------------
     def commit_events(self, on):
-        """What the commit of the transaction runs: the scheduled event evaluations."""
-        with freeze_time(on):
-            self.env.flush_all()
-            self.env.cr.precommit.run()
+        """What follows the commit of the transaction: the customer events processed."""
+        self.process_events(on)
 
     def cron(self, on):
         with freeze_time(on):
