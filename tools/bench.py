@@ -432,6 +432,29 @@ def posting_overhead(env, ctx, posts):
     return statistics.median(times[True]), statistics.median(times[False])
 
 
+def report_posting_overhead(env, ctx, args, results, failed):
+    with_events, without = posting_overhead(env, ctx, args.posts)
+    overhead = with_events / without - 1
+    ok = overhead <= 0.05
+    results["operations"]["events: invoice post overhead"] = {
+        "median_with_s": round(with_events, 4),
+        "median_without_s": round(without, 4),
+        "posts": args.posts,
+        "overhead": round(overhead, 4),
+        "met": ok,
+    }
+    print(
+        f"{'events: invoice post, events recorded':40s} {with_events:>9.4f}s"
+        f"\n{'events: invoice post, recording off':40s} {without:>9.4f}s"
+        f"\n{'events: posting overhead':40s} {overhead:>+9.1%}"
+        f"  over {args.posts:,} posts each, <= 5 % {'OK' if ok else 'MISSED'}",
+        flush=True,
+    )
+    if not ok:
+        failed.append("events: invoice post overhead")
+    env.cr.rollback()
+
+
 def selected(args):
     return [n for n in OPERATIONS if not args.only or any(n.startswith(p) for p in args.only)]
 
@@ -736,26 +759,7 @@ def main(argv=None):
                 flush=True,
             )
         if any(name.startswith("events") for name in selected(args)) and args.posts:
-            with_events, without = posting_overhead(env, ctx, args.posts)
-            overhead = with_events / without - 1
-            ok = overhead <= 0.05
-            results["operations"]["events: invoice post overhead"] = {
-                "median_with_s": round(with_events, 4),
-                "median_without_s": round(without, 4),
-                "posts": args.posts,
-                "overhead": round(overhead, 4),
-                "met": ok,
-            }
-            print(
-                f"{'events: invoice post, events recorded':40s} {with_events:>9.4f}s"
-                f"\n{'events: invoice post, recording off':40s} {without:>9.4f}s"
-                f"\n{'events: posting overhead':40s} {overhead:>+9.1%}"
-                f"  over {args.posts:,} posts each, <= 5 % {'OK' if ok else 'MISSED'}",
-                flush=True,
-            )
-            if not ok:
-                failed.append("events: invoice post overhead")
-            cr.rollback()
+            report_posting_overhead(env, ctx, args, results, failed)
         cr.rollback()
     out = (
         Path(args.output)
