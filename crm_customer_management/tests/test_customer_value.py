@@ -167,6 +167,26 @@ class TestCustomerValue(CustomerManagementCase):
             )
         )
 
+    def test_documents_dated_in_the_future_do_not_count_yet(self):
+        # Bruno: 4 x 200 foreign = 400 on May 1; then an order and an invoice dated July 10,
+        # ten days after the refresh date (a typo, or a pre-dated document)
+        self._bruno_history()
+        later = self.confirm_order(self.bruno, "2026-07-10", 1, 100.0)
+        self.invoice(later, date(2026, 7, 10), date(2026, 8, 9))
+        self.refresh(TODAY)
+        profile = self.profile(self.bruno)
+        self.assertEqual(profile.order_count, 1)
+        self.assertAlmostEqual(profile.order_amount, 400.0)
+        self.assertAlmostEqual(profile.revenue, 400.0)
+        self.assertEqual(profile.last_order_date, date(2026, 5, 1))
+        self.assertEqual(profile.recency_days, 60)  # May 1 -> June 30, never negative
+        # once their date has come, they count
+        self.refresh(date(2026, 7, 10))
+        profile = self.profile(self.bruno)
+        self.assertEqual(profile.order_count, 2)
+        self.assertAlmostEqual(profile.revenue, 500.0)
+        self.assertEqual(profile.recency_days, 0)
+
     def test_single_customer_refresh_after_posting(self):
         self._alpha_history()
         self._bruno_history()
