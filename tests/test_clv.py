@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from analytics import clv
+from analytics import clv, profile
 
 
 def _dataset(name):
@@ -102,3 +102,14 @@ def test_bgnbd_rejects_bad_input(x, t_x, T):
 def test_gamma_gamma_needs_repeat_buyers():
     with pytest.raises(ValueError):
         clv.fit_gamma_gamma([0, 0], [10.0, 20.0])
+
+
+def test_fit_says_why_it_does_not_predict():
+    # three buyers, one of them repeated: 1 repeat buyer of the 10 a fit needs
+    x = np.array([2.0, 0.0, 0.0])
+    t_x = np.array([30.0, 0.0, 0.0])
+    T = np.array([90.0, 60.0, 10.0])
+    m = np.array([50.0, 0.0, 0.0])
+    result = profile._fit(x, t_x, T, m)
+    assert result["bgnbd"] is None and result["gg"] is None
+    assert result["fit_note"] == {"code": "few_repeat_buyers", "repeat_buyers": 1, "needed": 10}

@@ -184,8 +184,14 @@ def build_profiles(raw, today, config=None, state=None):
 def _fit(x, t_x, T, m, bgnbd_start=None):
     """Fit both models on the buyers, or return no parameters when the data cannot carry a
     fit (too few repeat buyers, or a degenerate optimum)."""
-    result = {"bgnbd": None, "gg": None}
-    if int((x > 0).sum()) < MIN_REPEAT_BUYERS:
+    result = {"bgnbd": None, "gg": None, "fit_note": None}
+    repeat_buyers = int((x > 0).sum())
+    if repeat_buyers < MIN_REPEAT_BUYERS:
+        result["fit_note"] = {
+            "code": "few_repeat_buyers",
+            "repeat_buyers": repeat_buyers,
+            "needed": MIN_REPEAT_BUYERS,
+        }
         return result
     try:
         # Fitted at the resolution of weeks (as Fader, Hardie & Lee do): tens of thousands of
@@ -196,10 +202,16 @@ def _fit(x, t_x, T, m, bgnbd_start=None):
         b["alpha"] *= 7.0
         if all(np.isfinite(list(b.values()))):
             result["bgnbd"] = b
+        else:
+            result["fit_note"] = {"code": "no_optimum", "model": "BG/NBD"}
+            return result
         g = clv.fit_gamma_gamma(x, m)
         if np.isfinite(list(g.values())).all() and g["q"] > 1:
             result["gg"] = g
-    except ValueError:
-        # Degenerate histories (e.g. nobody repeats): no model, the figures stay unknown.
-        result["fit_failed"] = True
+        else:
+            # spend too uneven for Gamma-Gamma (q <= 1: no finite mean): no CLV
+            result["fit_note"] = {"code": "no_optimum", "model": "Gamma-Gamma"}
+    except ValueError as error:
+        # Degenerate histories: no model, the figures stay unknown, the reason is kept.
+        result["fit_note"] = {"code": "error", "error": str(error)}
     return result

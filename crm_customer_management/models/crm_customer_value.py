@@ -147,6 +147,7 @@ class CrmCustomerValue(models.Model):
     churn_probability = fields.Float(readonly=True, aggregator="avg", digits=(16, 3))
     expected_purchases = fields.Float(readonly=True, digits=(16, 2))
     clv_predicted = fields.Monetary("Predicted CLV", readonly=True)
+    prediction_note = fields.Text(related="company_id.ccm_value_fit_note")
     # Tier
     value_tier = fields.Selection(VALUE_TIERS, readonly=True)
 

@@ -69,10 +69,14 @@ class CrmCustomerValue(models.Model):
         self._write_profiles(company, frame, partner_ids)
         written = time.perf_counter()
         if full:
+            note = self._fit_note_text(state.get("fit_note"))
+            if note:
+                _logger.warning("Customer value refresh of %s: %s", company.name, note)
             company.sudo().write(
                 {
                     "ccm_value_state": _jsonable(state),
                     "ccm_value_refreshed_at": fields.Datetime.now(),
+                    "ccm_value_fit_note": note,
                 }
             )
             self._refresh_duplicate_suspects((duplicates.result() or []) if duplicates else None)
@@ -87,6 +91,27 @@ class CrmCustomerValue(models.Model):
             time.perf_counter() - written,
         )
         return len(frame)
+
+    def _fit_note_text(self, note):
+        """Why the predictive models (BG/NBD, Gamma-Gamma) could not be fitted, in words
+        for the managers, or False when they were."""
+        if not note:
+            return False
+        if note["code"] == "few_repeat_buyers":
+            return self.env._(
+                "Not enough repeat purchases to predict: %(count)s customers bought more than"
+                " once, at least %(needed)s are needed. Churn probability and predicted CLV"
+                " stay empty until then.",
+                count=note["repeat_buyers"],
+                needed=note["needed"],
+            )
+        if note["code"] == "no_optimum":
+            return self.env._(
+                "The %(model)s model found no usable fit on this history; the figures it"
+                " predicts stay empty.",
+                model=note["model"],
+            )
+        return self.env._("The predictive models could not be fitted: %s", note.get("error"))
 
     def _gather_params(self, company, today, partner_ids):
         return {

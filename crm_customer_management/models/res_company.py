@@ -33,6 +33,12 @@ class ResCompany(models.Model):
     # Population state of the last full refresh (RFM breakpoints, fitted model parameters)
     ccm_value_state = fields.Json(readonly=True, copy=False)
     ccm_value_refreshed_at = fields.Datetime("Customer Values Refreshed", readonly=True, copy=False)
+    ccm_value_fit_note = fields.Text(
+        "Prediction Status",
+        readonly=True,
+        copy=False,
+        help="Why churn probability and predicted CLV are empty, when they are.",
+    )
     # Last nightly runs, and what failed in them (shown in the settings)
     ccm_value_cron_at = fields.Datetime("Last Nightly Value Refresh", readonly=True, copy=False)
     ccm_value_cron_error = fields.Text("Value Refresh Error", readonly=True, copy=False)

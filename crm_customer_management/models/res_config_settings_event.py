@@ -5,6 +5,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # Background work: the nightly runs and the customer event queue
+    ccm_value_fit_note = fields.Text(related="company_id.ccm_value_fit_note")
     ccm_value_cron_at = fields.Datetime(related="company_id.ccm_value_cron_at")
     ccm_value_cron_error = fields.Text(related="company_id.ccm_value_cron_error")
     ccm_lifecycle_cron_at = fields.Datetime(related="company_id.ccm_lifecycle_cron_at")

@@ -167,6 +167,20 @@ class TestCustomerValue(CustomerManagementCase):
             )
         )
 
+    def test_too_few_repeat_buyers_say_why_nothing_is_predicted(self):
+        # Alpha bought twice (one repeat buyer), Bruno once: 1 of the 10 needed for a fit
+        self._alpha_history()
+        self._bruno_history()
+        self.refresh(TODAY)
+        note = (
+            "Not enough repeat purchases to predict: 1 customers bought more than once, at"
+            " least 10 are needed. Churn probability and predicted CLV stay empty until then."
+        )
+        self.assertEqual(self.company.ccm_value_fit_note, note)
+        profile = self.profile(self.alpha)
+        self.assertEqual(profile.prediction_note, note)
+        self.assertFalse(profile.clv_predicted)
+
     def test_documents_dated_in_the_future_do_not_count_yet(self):
         # Bruno: 4 x 200 foreign = 400 on May 1; then an order and an invoice dated July 10,
         # ten days after the refresh date (a typo, or a pre-dated document)
