@@ -181,6 +181,19 @@ class TestCustomerValue(CustomerManagementCase):
         self.assertEqual(profile.prediction_note, note)
         self.assertFalse(profile.clv_predicted)
 
+    def test_single_customer_refresh_costs_a_fixed_number_of_queries(self):
+        self._alpha_history()
+        self._bruno_history()
+        self.refresh(TODAY)
+        Value = self.env["crm.customer.value"]
+        with freeze_time(TODAY):
+            Value._refresh(self.company, [self.alpha.id])  # warm-up
+            # set-based: the same queries for one customer or several, whatever their history
+            with self.assertQueryCount(7):
+                Value._refresh(self.company, [self.alpha.id])
+            with self.assertQueryCount(7):
+                Value._refresh(self.company, [self.alpha.id, self.bruno.id])
+
     def test_documents_dated_in_the_future_do_not_count_yet(self):
         # Bruno: 4 x 200 foreign = 400 on May 1; then an order and an invoice dated July 10,
         # ten days after the refresh date (a typo, or a pre-dated document)
