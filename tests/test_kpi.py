@@ -63,30 +63,6 @@ def test_previous_period_refuses_reversed_dates():
         kpi.previous_period(date(2026, 2, 1), date(2026, 1, 1))
 
 
-def test_cohort_retention():
-    purchases = pd.DataFrame(
-        {
-            "partner_id": [1, 1, 2, 2, 3, 4, 4],
-            "date": pd.to_datetime(
-                [
-                    "2025-12-05",  # 1: cohort 2025-12, months 0 and 1 (across the year)
-                    "2026-01-20",
-                    "2025-12-10",  # 2: cohort 2025-12, months 0 and 2
-                    "2026-02-01",
-                    "2025-12-31",  # 3: cohort 2025-12, month 0 only
-                    "2026-01-02",  # 4: cohort 2026-01, month 0, twice
-                    "2026-01-30",
-                ]
-            ),
-        }
-    )
-    matrix = kpi.cohort_retention(purchases, max_months=2)
-    assert list(matrix.index) == ["2025-12", "2026-01"]
-    assert list(matrix.loc["2025-12"]) == pytest.approx([3, 100.0, 100.0 / 3, 100.0 / 3])
-    assert list(matrix.loc["2026-01"]) == pytest.approx([1, 100.0, 0.0, 0.0])
-    assert kpi.cohort_retention(purchases.iloc[:0]).empty
-
-
 def test_staff_scorecard():
     counts = pd.DataFrame(
         {

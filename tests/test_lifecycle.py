@@ -193,9 +193,3 @@ def test_changed_flag_and_many_rows():
 )
 def test_manual_move_validation(current, target, bought, error):
     assert lifecycle.check_manual_move(current, target, bought) == error
-
-
-def test_longest_streak():
-    assert lifecycle.longest_streak([]) == 0
-    assert lifecycle.longest_streak([5, 3, 4, 4, 9, 10]) == 3
-    assert lifecycle.longest_streak([1, 3, 5]) == 1

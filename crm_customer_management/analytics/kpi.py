@@ -97,42 +97,6 @@ def previous_period(date_from, date_to):
     return date_from - timedelta(days=days), date_from - timedelta(days=1)
 
 
-def month_index(dates):
-    """Months since year 0 of each date: consecutive months differ by one."""
-    dates = pd.to_datetime(pd.Series(dates))
-    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy()
-
-
-def cohort_retention(purchases, max_months=12):
-    """Cohort retention matrix from purchases (DataFrame with ``partner_id`` and ``date``).
-
-    A customer's cohort is the month of the first purchase; the customer counts as retained
-    in month k (0 = the acquisition month) when buying in that month. Returns a DataFrame
-    indexed by cohort month (``YYYY-MM``) with the ``customers`` of the cohort and one
-    column per month offset 0..max_months holding the % of the cohort buying then.
-    """
-    columns = ["customers"] + list(range(max_months + 1))
-    if purchases.empty:
-        return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(
-        {"partner_id": purchases["partner_id"].to_numpy(), "month": month_index(purchases["date"])}
-    ).drop_duplicates()
-    first = frame.groupby("partner_id")["month"].transform("min")
-    frame["cohort"] = first
-    frame["offset"] = frame["month"] - first
-    frame = frame[frame["offset"] <= max_months]
-    sizes = frame[frame["offset"] == 0].groupby("cohort")["partner_id"].nunique()
-    counts = frame.pivot_table(
-        index="cohort", columns="offset", values="partner_id", aggfunc="nunique", fill_value=0
-    )
-    counts = counts.reindex(columns=range(max_months + 1), fill_value=0)
-    matrix = counts.div(sizes, axis=0) * 100.0
-    matrix.insert(0, "customers", sizes)
-    matrix.index = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in matrix.index]
-    matrix.index.name = "cohort"
-    return matrix
-
-
 STAFF_COUNTS = [
     "portfolio",
     "active_at_start",

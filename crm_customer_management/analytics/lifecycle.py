@@ -213,13 +213,3 @@ def check_manual_move(current, target, has_bought, allowed=STAGES):
     if target == "won_back" and current not in ("lost", "at_risk"):
         return "not_lost"
     return None
-
-
-def longest_streak(periods):
-    """Longest run of consecutive integers in ``periods`` (any order, duplicates ignored)."""
-    values = np.unique(np.asarray(periods, dtype=int))
-    if not len(values):
-        return 0
-    breaks = np.flatnonzero(np.diff(values) != 1)
-    bounds = np.concatenate(([-1], breaks, [len(values) - 1]))
-    return int(np.diff(bounds).max())
