@@ -35,6 +35,13 @@ def churn_rate(lost, active_at_start):
     return percent(lost, active_at_start)
 
 
+# Satisfaction scales: NPS answers 0-10, CSAT answers 1-5. The SQL of the reports and the
+# lifecycle rules take their thresholds from here.
+NPS_PROMOTER_MIN = 9  # 9-10: promoters
+NPS_DETRACTOR_MAX = 6  # 0-6: detractors
+CSAT_SATISFIED_MIN = 4  # 4-5: satisfied; 1-3 not
+
+
 def retention_rate(churn):
     return None if churn is None else 100.0 - churn
 
@@ -44,10 +51,10 @@ def nps(scores):
     scores = np.asarray([s for s in scores if s is not None], dtype=float)
     if not len(scores):
         return None
-    return 100.0 * (np.mean(scores >= 9) - np.mean(scores <= 6))
+    return 100.0 * (np.mean(scores >= NPS_PROMOTER_MIN) - np.mean(scores <= NPS_DETRACTOR_MAX))
 
 
-def csat(scores, satisfied_from=4):
+def csat(scores, satisfied_from=CSAT_SATISFIED_MIN):
     """% satisfied answers (4-5 on a 1-5 scale)."""
     scores = np.asarray([s for s in scores if s is not None], dtype=float)
     if not len(scores):

@@ -7,7 +7,7 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..analytics import lifecycle
+from ..analytics import kpi, lifecycle
 from ..tools.cron import run_per_company
 
 _logger = logging.getLogger(__name__)
@@ -93,6 +93,8 @@ class CrmCustomerLifecycle(models.AbstractModel):
             "known_completeness": company.ccm_known_completeness,
             "partner_ids": partner_ids or [],
             "all_partners": partner_ids is None,
+            "nps_detractor_max": kpi.NPS_DETRACTOR_MAX,
+            "csat_satisfied_min": kpi.CSAT_SATISFIED_MIN,
         }
 
     def _gather(self, company, today, partner_ids):
@@ -258,8 +260,9 @@ class CrmCustomerLifecycle(models.AbstractModel):
             SELECT DISTINCT ON (p.commercial_partner_id)
                    p.commercial_partner_id AS partner_id,
                    COALESCE(ui.end_datetime, ui.write_date) AS last_answer_date,
-                   (CASE s.ccm_satisfaction_kind WHEN 'nps' THEN l.value_scale <= 6
-                                                 ELSE l.value_scale <= 3 END)::int
+                   (CASE s.ccm_satisfaction_kind
+                         WHEN 'nps' THEN l.value_scale <= %(nps_detractor_max)s
+                         ELSE l.value_scale < %(csat_satisfied_min)s END)::int
                        AS last_answer_negative
               FROM survey_user_input ui
               JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
