@@ -476,6 +476,9 @@ def database_ready(db, customers):
 
 def build_database(args, db):
     env = dict(os.environ)
+    # no NOTICE when there is nothing to drop, no WARNING for the shared catalogs that
+    # only a superuser may vacuum
+    env["PGOPTIONS"] = "-c client_min_messages=error"
     subprocess.run(["dropdb", "--if-exists", "--force", db], check=True, env=env)
     print(f"building {db}: installing the addon ...", flush=True)
     t = time.time()
@@ -770,6 +773,7 @@ def main(argv=None):
     print(f"\nresults written to {out}")
     if failed:
         print("targets missed: " + ", ".join(failed))
+        return 1
     return 0
 
 

@@ -36,7 +36,8 @@ else
     --logfile="$log" >/dev/null 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 60); do
-    curl -fsS -o /dev/null "http://localhost:$CCM_HTTP_PORT/web/login" && break
+    # silent while Odoo starts: it refuses connections until it listens
+    curl -fs -o /dev/null "http://localhost:$CCM_HTTP_PORT/web/login" && break
     sleep 1
   done
   curl -fsS -o /dev/null "http://localhost:$CCM_HTTP_PORT/web/login" \
