@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools.cron import try_lock_company
+
 _logger = logging.getLogger(__name__)
 
 # key of the events a transaction records, in ``cr.precommit.data``
@@ -202,15 +204,26 @@ class CrmCustomerEvent(models.Model):
         if not events:
             return 0
         failed = {}
+        busy = self.browse()
         for company, items in events._group_by_company().items():
+            if not try_lock_company(self.env.cr, company.id):
+                # a nightly run holds the company: these wait for the next round
+                busy |= self.browse([e.id for _pid, group in items for e in group])
+                continue
             try:
                 with self.env.cr.savepoint():
                     self._apply(company, items)
             except Exception:  # noqa: BLE001 - retried customer by customer below
                 self.env.invalidate_all()
                 failed.update(self._apply_one_by_one(company, items))
+        if busy:
+            self.env.cr.execute(
+                "UPDATE crm_customer_event SET next_attempt = NOW() AT TIME ZONE 'UTC'"
+                " + INTERVAL '1 minute' WHERE id = ANY(%s)",
+                [busy.ids],
+            )
         # what was done is gone, in the transaction that did it; failures stay, marked
-        done = events.filtered(lambda e: e.id not in failed)
+        done = events.filtered(lambda e: e.id not in failed and e not in busy)
         if done:
             self.env.cr.execute("DELETE FROM crm_customer_event WHERE id = ANY(%s)", [done.ids])
         for error, ids in _by_error(failed).items():

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..tools.cron import try_lock_company
 from .common import TODAY, CustomerManagementCase
 
 QUEUE = "odoo.addons.crm_customer_management.models.crm_customer_event"
@@ -165,6 +166,25 @@ class TestCustomerEventQueue(CustomerManagementCase):
         self.process_events(TODAY)
         self.assertEqual(self.profile(self.alpha).order_amount, 100.0)
         self.assertFalse(self.pending(self.alpha))
+
+    def test_events_wait_while_a_nightly_run_holds_the_company(self):
+        self.confirm_order(self.alpha, "2026-06-01", 1, 100.0)
+        self.confirm_order(self.bruno, "2026-06-03", 1, 50.0, company=self.company_b)
+        db = sql_db.db_connect(self.env.cr.dbname)
+        with db.cursor() as nightly:
+            # another connection (a nightly run) holds the main company
+            self.assertTrue(try_lock_company(nightly, self.company.id))
+            self.process_events(TODAY)
+            nightly.rollback()
+        # the other company went through; the held one waits, with no failure counted
+        self.assertEqual(self.profile(self.bruno, self.company_b).order_amount, 50.0)
+        event = self.pending(self.alpha)
+        self.assertRecordValues(event, [{"state": "pending", "attempts": 0, "error": False}])
+        self.assertTrue(event.next_attempt)
+        self.assertFalse(self.profile(self.alpha))
+        event.sudo().next_attempt = "2000-01-01"
+        self.process_events(TODAY)
+        self.assertEqual(self.profile(self.alpha).order_amount, 100.0)
 
     @mute_logger(CRON)
     def test_nightly_refresh_and_evaluation_go_on_after_a_failing_company(self):
