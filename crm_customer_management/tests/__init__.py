@@ -4,3 +4,6 @@ from . import test_identify
 from . import test_lifecycle
 from . import test_kpi
 from . import test_complaint
+from . import test_complaint_security
+from . import test_complaint_intake
+from . import test_complaint_sla
