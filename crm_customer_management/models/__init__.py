@@ -29,3 +29,4 @@ from . import crm_complaint_sla
 from . import crm_complaint
 from . import account_move_complaint
 from . import stock_picking_complaint
+from . import res_company_complaint

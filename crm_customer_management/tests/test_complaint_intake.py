@@ -79,7 +79,6 @@ class TestComplaintIntake(CustomerManagementCase):
         self.env.cr.precommit.run()  # nothing pending from the fixtures
         complaint = self.mail_in(sender, "You are all crooks", "outsider-1")
         self.assertEqual(complaint.intake_state, "to_qualify")
-        self.assertFalse(complaint.is_qualified)
         self.assertFalse(complaint.partner_id)
         self.assertEqual(complaint.email_from, sender)
         self.assertEqual(complaint.company_id, self.company)

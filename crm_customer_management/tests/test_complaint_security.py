@@ -29,7 +29,6 @@ INTERNAL_FIELDS = [
     "date_closed",
     "sla_status",
     "outcome",
-    "intake_state",
 ]
 CUSTOMER_FIELDS = {"name", "subject", "description", "stage_id", "date_open", "severity"}
 
