@@ -566,7 +566,8 @@ def ensure_complaints(env, company):
                 category_id, severity, priority, stage_id, is_closed, date_open,
                 first_response_deadline, resolution_deadline, date_first_response,
                 date_resolved, date_closed, root_cause_id, compensation_amount, csat_score,
-                outcome, escalation_level, create_uid, create_date, write_uid, write_date)
+                outcome, escalation_level, intake_state, create_uid, create_date, write_uid,
+                write_date)
         SELECT 'CMPB/' || i, 'Benchmark complaint ' || i, p.id, p.id, %(company)s,
                (ARRAY['email', 'phone', 'portal', 'chat'])[1 + i %% 4],
                (%(categories)s::int[])[1 + i %% CARDINALITY(%(categories)s::int[])],
@@ -585,7 +586,7 @@ def ensure_complaints(env, company):
                CASE WHEN i > %(open)s THEN 1 + i %% 5 ELSE 0 END,
                CASE WHEN i > %(open)s THEN
                     (ARRAY['retained', 'retained', 'won_back', 'lost'])[1 + i %% 4] END,
-               0, 1, NOW(), 1, NOW()
+               0, 'qualified', 1, NOW(), 1, NOW()
           FROM generate_series(1, %(total)s) AS i
           JOIN res_partner p
                ON p.id = (%(partners)s::int[])[1 + i %% CARDINALITY(%(partners)s::int[])]

@@ -32,3 +32,4 @@ from . import account_move_complaint
 from . import stock_picking_complaint
 from . import crm_customer_event
 from . import res_config_settings_event
+from . import res_company_complaint

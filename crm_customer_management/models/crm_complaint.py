@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .crm_complaint_sla import SEVERITIES
 
@@ -16,8 +16,28 @@ CHANNELS = [
 ]
 OUTCOMES = [("retained", "Retained"), ("won_back", "Won back"), ("lost", "Lost")]
 SLA_STATUSES = [("on_track", "On track"), ("at_risk", "At risk"), ("breached", "Breached")]
+INTAKE_STATES = [("to_qualify", "To qualify"), ("qualified", "Qualified")]
 # share of the SLA time left under which a complaint is at risk
 AT_RISK_SHARE = 0.2
+# written by the complaint's own flow only (stages, replies, escalation, survey, SLA): they feed
+# the KPIs and the cost to serve
+FLOW_FIELDS = frozenset(
+    {
+        "date_open",
+        "first_response_deadline",
+        "resolution_deadline",
+        "date_first_response",
+        "date_resolved",
+        "date_closed",
+        "escalation_level",
+        "compensation_amount",
+        "survey_answer_id",
+        "csat_score",
+        "intake_state",
+    }
+)
+# changing these changes the SLA policy: the deadlines are planned again from the opening
+SLA_FIELDS = frozenset({"severity", "category_id", "team_id", "company_id"})
 
 
 class CrmComplaint(models.Model):
@@ -28,20 +48,35 @@ class CrmComplaint(models.Model):
     _name = "crm.complaint"
     _description = "Customer Complaint"
     _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
-    _order = "priority desc, id desc"
+    # not by priority: an internal field the portal cannot sort on
+    _order = "date_open desc, id desc"
     _check_company_auto = True
     _primary_email = "email_from"
 
-    # Intake
+    # Intake. Fields without groups are customer-facing (the portal reads them); the others
+    # are internal (base.group_user).
     name = fields.Char("Reference", readonly=True, copy=False, default="/")
     subject = fields.Char(required=True, tracking=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, tracking=True, index=True
+        "res.partner",
+        string="Customer",
+        tracking=True,
+        index=True,
+        help="Required once qualified; an e-mailed complaint from an unknown sender has none.",
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
     )
     email_from = fields.Char("E-mail")
+    intake_state = fields.Selection(
+        INTAKE_STATES,
+        required=True,
+        default="qualified",
+        copy=False,
+        tracking=True,
+        help="E-mailed complaints wait to be qualified by a person: until then they have no "
+        "effect on the customer (lifecycle, value, cost to serve, survey) nor on the KPIs.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -50,7 +85,9 @@ class CrmComplaint(models.Model):
     category_id = fields.Many2one("crm.complaint.category", tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Escalated")], default="0"
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent"), ("3", "Escalated")],
+        default="0",
+        groups="base.group_user",
     )
     description = fields.Html()
     stage_id = fields.Many2one(
@@ -62,9 +99,15 @@ class CrmComplaint(models.Model):
         default=lambda self: self._default_stage_id(),
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
-    team_id = fields.Many2one("crm.team", tracking=True, check_company=True)
+    team_id = fields.Many2one(
+        "crm.team", tracking=True, check_company=True, groups="base.group_user"
+    )
     user_id = fields.Many2one(
-        "res.users", string="Assigned to", tracking=True, default=lambda self: self.env.user
+        "res.users",
+        string="Assigned to",
+        tracking=True,
+        default=lambda self: self.env.user,
+        groups="base.group_user",
     )
     # What it is about
     sale_order_id = fields.Many2one("sale.order", check_company=True)
@@ -85,34 +128,56 @@ class CrmComplaint(models.Model):
         index=True,
         default=fields.Datetime.now,
     )
-    first_response_deadline = fields.Datetime(readonly=True, copy=False)
-    resolution_deadline = fields.Datetime(readonly=True, copy=False)
+    first_response_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    resolution_deadline = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     # indexed: the KPIs read one period of each
-    date_first_response = fields.Datetime("First Response", readonly=True, copy=False, index=True)
-    date_resolved = fields.Datetime("Resolved On", readonly=True, copy=False, index=True)
-    date_closed = fields.Datetime("Closed On", readonly=True, copy=False, index=True)
-    sla_status = fields.Selection(SLA_STATUSES, compute="_compute_sla_status", string="SLA")
-    escalation_level = fields.Integer(
-        readonly=True, copy=False, help="0: none; 1: team leader; 2: sales manager."
+    date_first_response = fields.Datetime(
+        "First Response", readonly=True, copy=False, index=True, groups="base.group_user"
     )
-    # Root cause and action
-    root_cause_id = fields.Many2one("crm.complaint.root.cause", tracking=True)
-    analysis = fields.Html("Root-cause Analysis")
-    corrective_action = fields.Text()
-    preventive_action = fields.Text()
-    resolution_summary = fields.Text()
+    date_resolved = fields.Datetime(
+        "Resolved On", readonly=True, copy=False, index=True, groups="base.group_user"
+    )
+    date_closed = fields.Datetime(
+        "Closed On", readonly=True, copy=False, index=True, groups="base.group_user"
+    )
+    sla_status = fields.Selection(
+        SLA_STATUSES, compute="_compute_sla_status", string="SLA", groups="base.group_user"
+    )
+    escalation_level = fields.Integer(
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="0: none; 1: team leader; 2: the company's complaint escalation manager.",
+    )
+    # Root cause and action (internal; the resolution summary is for the customer)
+    root_cause_id = fields.Many2one(
+        "crm.complaint.root.cause", tracking=True, groups="base.group_user"
+    )
+    analysis = fields.Html("Root-cause Analysis", groups="base.group_user")
+    corrective_action = fields.Text(groups="base.group_user")
+    preventive_action = fields.Text(groups="base.group_user")
+    resolution_summary = fields.Text(help="Shown to the customer in the portal.")
     # Compensation
-    credit_note_ids = fields.One2many("account.move", "ccm_complaint_id", string="Credit Notes")
-    return_picking_ids = fields.One2many("stock.picking", "ccm_complaint_id", string="Returns")
+    credit_note_ids = fields.One2many(
+        "account.move", "ccm_complaint_id", string="Credit Notes", groups="base.group_user"
+    )
+    return_picking_ids = fields.One2many(
+        "stock.picking", "ccm_complaint_id", string="Returns", groups="base.group_user"
+    )
     compensation_amount = fields.Monetary(
         compute="_compute_compensation_amount",
         store=True,
+        groups="base.group_user",
         help="Posted credit notes, untaxed, in the company currency.",
     )
     # After resolution
-    survey_answer_id = fields.Many2one("survey.user_input", readonly=True, copy=False)
-    csat_score = fields.Integer("CSAT", readonly=True, copy=False, aggregator="avg")
-    outcome = fields.Selection(OUTCOMES, tracking=True, copy=False)
+    survey_answer_id = fields.Many2one(
+        "survey.user_input", readonly=True, copy=False, groups="base.group_user"
+    )
+    csat_score = fields.Integer(
+        "CSAT", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
+    )
+    outcome = fields.Selection(OUTCOMES, tracking=True, copy=False, groups="base.group_user")
 
     def _default_stage_id(self):
         return self.env["crm.complaint.stage"].search([], limit=1)
@@ -150,6 +215,18 @@ class CrmComplaint(models.Model):
                 status = "at_risk"
         return status
 
+    @api.constrains("intake_state", "partner_id")
+    def _check_partner_id(self):
+        for complaint in self:
+            if complaint.intake_state == "qualified" and not complaint.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %s needs a customer: only an e-mailed complaint waiting to "
+                        "be qualified may have none.",
+                        complaint.name,
+                    )
+                )
+
     def _compute_access_url(self):
         res = super()._compute_access_url()
         for complaint in self:
@@ -160,9 +237,25 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_flow_fields(self, fnames):
+        """The KPI fields are written by the complaint's own flow (through ``sudo()``), never
+        by a user's create or write, whatever the view says."""
+        if self.env.su:
+            return
+        forged = FLOW_FIELDS.intersection(fnames)
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a complaint are set by the complaint's own flow (stages, "
+                    "replies, escalation, survey, qualification), not by hand.",
+                    fields=", ".join(sorted(self._fields[f].string for f in forged)),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_flow_fields(vals)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
@@ -173,29 +266,39 @@ class CrmComplaint(models.Model):
                 vals["email_from"] = self.env["res.partner"].browse(vals["partner_id"]).email
         complaints = super().create(vals_list)
         complaints._set_sla_deadlines()
-        complaints._on_complaint_opened()
+        # back office and portal complaints are qualified at once; e-mailed ones wait
+        complaints._qualified()._on_complaint_opened()
         return complaints
 
     def write(self, vals):
+        self._check_flow_fields(vals)
         stage = self.env["crm.complaint.stage"].browse(vals.get("stage_id"))
         reopened = self.filtered("is_closed") if stage and not stage.is_closed else self.browse()
         if stage.is_closed:
             self._check_can_close(vals)
         res = super().write(vals)
+        if SLA_FIELDS.intersection(vals):
+            self._set_sla_deadlines()
         if stage:
             now = fields.Datetime.now()
-            self.filtered(lambda c: not c.date_first_response).write({"date_first_response": now})
+            flow = self.sudo()
+            flow.filtered(lambda c: not c.date_first_response).write({"date_first_response": now})
             if stage.is_resolved or stage.is_closed:
-                to_resolve = self.filtered(lambda c: not c.date_resolved)
+                to_resolve = flow.filtered(lambda c: not c.date_resolved)
                 to_resolve.write({"date_resolved": now})
-                to_resolve._send_satisfaction_survey()
+                self.browse(to_resolve.ids)._qualified()._send_satisfaction_survey()
             if stage.is_closed:
-                self.write({"date_closed": now})
-                self._on_complaint_closed()
+                flow.write({"date_closed": now})
+                self._qualified()._on_complaint_closed()
             if reopened:
-                reopened.write({"date_closed": False, "date_resolved": False, "outcome": False})
-                reopened._on_complaint_opened()
+                reopened.sudo().write(
+                    {"date_closed": False, "date_resolved": False, "outcome": False}
+                )
+                reopened._qualified()._on_complaint_opened()
         return res
+
+    def _qualified(self):
+        return self.filtered(lambda c: c.sudo().intake_state == "qualified")
 
     def _check_can_close(self, vals):
         for complaint in self:
@@ -224,12 +327,38 @@ class CrmComplaint(models.Model):
         return True
 
     def _ccm_schedule_customer_updates(self):
+        complaints = self._qualified()
         self.env["crm.customer.lifecycle"]._schedule_evaluation(
-            (c.company_id.id, c.commercial_partner_id.id, c) for c in self
+            (c.company_id.id, c.commercial_partner_id.id, c) for c in complaints
         )
         self.env["crm.customer.value"]._schedule_refresh(
-            (c.company_id.id, c.commercial_partner_id.id) for c in self
+            (c.company_id.id, c.commercial_partner_id.id) for c in complaints
         )
+
+    # ------------------------------------------------------------------
+    # Qualification
+    # ------------------------------------------------------------------
+
+    def action_qualify(self):
+        """A person confirms an e-mailed complaint: it is a real complaint of this customer.
+        Runs what the creation of a back-office complaint runs (customer lifecycle and
+        value, cost to serve) and, when it is already resolved, sends the survey."""
+        for complaint in self:
+            if complaint.intake_state == "qualified":
+                raise UserError(self.env._("%s is already qualified.", complaint.name))
+            if not complaint.partner_id:
+                raise UserError(
+                    self.env._(
+                        "Give %s its customer before qualifying it: the sender's address "
+                        "matched no customer of this company.",
+                        complaint.name,
+                    )
+                )
+        self.check_access("write")
+        self.sudo().write({"intake_state": "qualified"})
+        self._on_complaint_opened()
+        self.filtered(lambda c: c.sudo().date_resolved)._send_satisfaction_survey()
+        return True
 
     # ------------------------------------------------------------------
     # SLA
@@ -248,7 +377,10 @@ class CrmComplaint(models.Model):
         return policies.filtered("category_id")[:1] or policies[:1]
 
     def _set_sla_deadlines(self):
-        for complaint in self:
+        """Plan the deadlines of the SLA policy from the opening (the working time already
+        elapsed counts), in the company's working hours. A first response already given
+        keeps the deadline it was measured against."""
+        for complaint in self.sudo():
             policy = complaint._sla_policy()
             if not policy:
                 continue
@@ -260,18 +392,18 @@ class CrmComplaint(models.Model):
             else:
                 first = start + timedelta(hours=policy.first_response_hours)
                 resolve = start + timedelta(hours=policy.resolution_hours)
-            complaint.write(
-                {
-                    "first_response_deadline": first and first.replace(tzinfo=None),
-                    "resolution_deadline": resolve and resolve.replace(tzinfo=None),
-                }
-            )
+            vals = {"resolution_deadline": resolve and resolve.replace(tzinfo=None)}
+            if not complaint.date_first_response:
+                vals["first_response_deadline"] = first and first.replace(tzinfo=None)
+            complaint.write(vals)
 
     @api.model
     def _cron_escalate(self):
         """Escalate breached open complaints, once per level: level 1 (any deadline passed)
         raises the priority and gives the team leader an activity; level 2 (resolution
-        deadline passed by as long again as the SLA allowed) goes to the sales manager.
+        deadline passed by as long again as the SLA allowed) goes to the escalation manager
+        of the complaint's company (its setting, else one of its sales managers), who then
+        follows it. Never to the superuser nor to another company's user.
         Set-based: one search per level, one write, one batch of activities."""
         now = fields.Datetime.now()
         base = [("is_closed", "=", False)]
@@ -296,17 +428,25 @@ class CrmComplaint(models.Model):
                 ("resolution_deadline", "<", now),
             ]
         ).filtered(lambda c: now - c.resolution_deadline >= c.resolution_deadline - c.date_open)
-        manager = self.env.ref("sales_team.group_sale_manager").users[:1]
+        managers = {}  # per company: its escalation manager
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         vals = []
         for level, complaints in ((1, level1), (2, level2)):
             if not complaints:
                 continue
-            complaints.write({"escalation_level": level, "priority": "3" if level == 2 else "2"})
+            complaints.sudo().write(
+                {"escalation_level": level, "priority": "3" if level == 2 else "2"}
+            )
             for complaint in complaints:
-                leader = complaint.team_id.user_id or complaint.user_id or manager
-                user = (leader if level == 1 else (manager or leader)) or self.env.user
+                company = complaint.company_id
+                if company.id not in managers:
+                    managers[company.id] = company._ccm_complaint_escalation_manager()
+                manager = managers[company.id]
+                leader = complaint._escalation_leader()
+                user = (leader or manager) if level == 1 else (manager or leader)
+                if not user:
+                    continue  # no one of this company to escalate to: never root
                 vals.append(
                     {
                         "res_model_id": model_id,
@@ -322,18 +462,46 @@ class CrmComplaint(models.Model):
             self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals)
         return len(level1) + len(level2)
 
+    def _escalation_leader(self):
+        """The team leader, else the assignee: an active internal user of the complaint's
+        company, never the superuser."""
+        self.ensure_one()
+        root = self.env.ref("base.user_root")
+        for user in (self.team_id.user_id, self.user_id):
+            if (
+                user
+                and user != root
+                and user.active
+                and not user.share
+                and self.company_id in user.company_ids
+            ):
+                return user
+        return self.env["res.users"]
+
     # ------------------------------------------------------------------
     # Intake by e-mail, first response
     # ------------------------------------------------------------------
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        partner_ids = self._mail_find_partner_from_emails([msg_dict.get("email_from")])
-        partner = partner_ids[0] if partner_ids else self.env["res.partner"]
-        if not partner:
-            partner = self.env["res.partner"].create(
-                {"email": msg_dict.get("email_from"), "name": msg_dict.get("email_from")}
+        """An e-mailed complaint waits to be qualified: anyone can write From: anything. It
+        is linked to a partner of the alias's company with the sender's address (none is
+        created for an unknown sender), assigned by the team (its leader) and never to the
+        sender's own user, which the mail gateway runs as."""
+        custom_values = dict(custom_values or {})
+        company = self._intake_company(custom_values)
+        email = tools.email_normalize(msg_dict.get("email_from") or "")
+        partner = self.env["res.partner"]
+        if email:
+            partner = partner.sudo().search(
+                [("email_normalized", "=", email), ("company_id", "in", [False, company.id])],
+                order="id",
+                limit=1,
             )
+        team = self.env["crm.team"].sudo().browse(custom_values.get("team_id"))
+        leader = team.user_id
+        if leader and (leader.share or company not in leader.company_ids):
+            leader = self.env["res.users"]
         values = {
             "name": "/",  # the reference comes from the sequence, not the subject
             "subject": msg_dict.get("subject") or self.env._("Complaint by e-mail"),
@@ -341,9 +509,24 @@ class CrmComplaint(models.Model):
             "email_from": msg_dict.get("email_from"),
             "channel": "email",
             "description": msg_dict.get("body"),
+            "company_id": company.id,
+            "user_id": leader.id,
         }
-        values.update(custom_values or {})
+        values.update(custom_values)
+        values["intake_state"] = "to_qualify"
         return super().message_new(msg_dict, custom_values=values)
+
+    @api.model
+    def _intake_company(self, custom_values):
+        """The company of the alias: its defaults (company, else the team's company), else
+        the main company. Not the company of the gateway's user, who may be the sender."""
+        Company = self.env["res.company"].sudo()
+        if custom_values.get("company_id"):
+            return Company.browse(custom_values["company_id"])
+        team = self.env["crm.team"].sudo().browse(custom_values.get("team_id"))
+        if team.company_id:
+            return team.company_id
+        return self.env.ref("base.main_company", raise_if_not_found=False) or self.env.company
 
     def _message_post_after_hook(self, message, msg_vals):
         # a reply to the customer by an employee is the first response
@@ -353,7 +536,7 @@ class CrmComplaint(models.Model):
             and message.author_id.user_ids
             and not message.author_id.user_ids[0].share
         ):
-            self.filtered(lambda c: not c.date_first_response).write(
+            self.sudo().filtered(lambda c: not c.date_first_response).write(
                 {"date_first_response": fields.Datetime.now()}
             )
         return super()._message_post_after_hook(message, msg_vals)
@@ -415,11 +598,11 @@ class CrmComplaint(models.Model):
         survey = self.env.ref("crm_customer_management.survey_csat", raise_if_not_found=False)
         if not survey:
             return
-        for complaint in self.filtered(lambda c: not c.survey_answer_id):
+        for complaint in self.filtered(lambda c: not c.sudo().survey_answer_id):
             answer = survey.sudo()._create_answer(
                 partner=complaint.partner_id, check_attempts=False
             )
-            complaint.survey_answer_id = answer
+            complaint.sudo().survey_answer_id = answer
             complaint.message_post(
                 body=self.env._(
                     "How satisfied are you with how we handled your complaint? "
@@ -433,7 +616,7 @@ class CrmComplaint(models.Model):
 
     def _ccm_record_survey_answers(self, answers):
         """Store the CSAT score of completed survey answers on their complaints."""
-        complaints = self.search([("survey_answer_id", "in", answers.ids)])
+        complaints = self.sudo().search([("survey_answer_id", "in", answers.ids)])
         for complaint in complaints:
             line = complaint.survey_answer_id.user_input_line_ids.filtered(
                 lambda line: line.answer_type == "scale"

@@ -281,6 +281,7 @@ class CrmCustomerLifecycle(models.AbstractModel):
             SELECT commercial_partner_id AS partner_id, COUNT(*) AS open_complaints
               FROM crm_complaint
              WHERE NOT COALESCE(is_closed, FALSE) AND company_id = %(company_id)s
+               AND intake_state = 'qualified'
                AND (%(all_partners)s OR commercial_partner_id = ANY(%(partner_ids)s))
              GROUP BY commercial_partner_id
         """

@@ -307,7 +307,7 @@ class CrmCustomerValue(models.Model):
             SELECT commercial_partner_id AS partner_id, COUNT(*) AS complaint_count,
                    SUM(compensation_amount::float8) AS compensation_amount
               FROM crm_complaint
-             WHERE company_id = %(company_id)s
+             WHERE company_id = %(company_id)s AND intake_state = 'qualified'
                AND (%(all_partners)s OR commercial_partner_id = ANY(%(partner_ids)s))
              GROUP BY commercial_partner_id
         """

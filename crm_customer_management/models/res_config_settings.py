@@ -47,3 +47,8 @@ class ResConfigSettings(models.TransientModel):
     ccm_acquisition_analytic_ids = fields.Many2many(
         related="company_id.ccm_acquisition_analytic_ids", readonly=False
     )
+
+    # Complaints
+    ccm_complaint_escalation_user_id = fields.Many2one(
+        related="company_id.ccm_complaint_escalation_user_id", readonly=False
+    )

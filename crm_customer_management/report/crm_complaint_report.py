@@ -32,6 +32,7 @@ class CrmComplaintReport(models.Model):
             "compensation_amount",
             "csat_score",
             "outcome",
+            "intake_state",
         ],
     }
 
@@ -68,7 +69,7 @@ class CrmComplaintReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"{self._select()} {self._from()}"
+        return f"{self._select()} {self._from()} {self._where()}"
 
     def _select(self):
         return """
@@ -92,3 +93,7 @@ class CrmComplaintReport(models.Model):
 
     def _from(self):
         return "FROM crm_complaint c"
+
+    def _where(self):
+        # e-mailed complaints count once a person qualified them
+        return "WHERE c.intake_state = 'qualified'"

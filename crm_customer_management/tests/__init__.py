@@ -5,3 +5,6 @@ from . import test_lifecycle
 from . import test_kpi
 from . import test_complaint
 from . import test_customer_event
+from . import test_complaint_security
+from . import test_complaint_intake
+from . import test_complaint_sla

@@ -89,7 +89,9 @@ class TestComplaint(CustomerManagementCase):
         self.assertEqual(complaint.channel, "email")
         self.assertTrue(complaint.name.startswith("CMP/2026/"))
         self.assertEqual(complaint.stage_id, self.stage("new"))
+        self.assertEqual(complaint.intake_state, "to_qualify")
         with freeze_time("2026-03-02 09:00:00"):
+            complaint.action_qualify()
             complaint.write(
                 {
                     "severity": "high",
@@ -101,7 +103,6 @@ class TestComplaint(CustomerManagementCase):
                     "product_id": self.product.id,
                 }
             )
-            complaint._set_sla_deadlines()
         # high: first response in 4 working hours (9-12, 13-14), resolution in 16
         # (Mon 7 h, Tue 8 h, Wed 8-9)
         self.assertEqual(complaint.first_response_deadline, datetime(2026, 3, 2, 14, 0))
