@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 from ..analytics import kpi, lifecycle
@@ -11,6 +12,11 @@ _lt = LazyTranslate(__name__)
 
 # customers in these stages are active customers (churn: active at the start of a period)
 CUSTOMER_STAGES = tuple(s for s in lifecycle.CUSTOMER_STAGES if s != "lost")
+# who reads the figures of every customer (sale.order's "All Documents" level and up)
+ALL_CUSTOMERS_GROUPS = (
+    "sales_team.group_sale_salesman_all_leads",
+    "crm_customer_management.group_manager",
+)
 # customer-side KPIs are scoped by the customer's salesperson and that salesperson's team
 SCOPE_JOIN = "LEFT JOIN res_users u ON u.id = p.user_id"
 SCOPE_WHERE = """(%(user_id)s IS NULL OR p.user_id = %(user_id)s)
@@ -62,6 +68,98 @@ class CrmCustomerKpi(models.AbstractModel):
         "overdue_mvc": (_lt("Overdue receivables of most valuable customers"), "money"),
     }
 
+    # ------------------------------------------------------------------
+    # Who may see which figures
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reads_all_customers(self):
+        """Whether the current user reads the figures of every customer of his companies
+        (sales "All Documents", Customer Management managers), as the record rules do;
+        the others read their own customers only (own documents)."""
+        return any(self.env.user.has_group(group) for group in ALL_CUSTOMERS_GROUPS)
+
+    @api.model
+    def _check_scope(self, company, team=None, user=None):
+        """The (team, user) scope the current user may read in ``company``: anything for
+        "All Documents" users and managers, their own customers for the others (the
+        salesperson scope forced to themselves). The service runs SQL past the record rules,
+        so every entry point checks the scope here.
+
+        :raises AccessError: a company the user is not working in
+        :raises UserError: another salesperson or team for an own-documents user
+        """
+        if company not in self.env.companies:
+            raise AccessError(
+                self.env._(
+                    "You cannot read the customer figures of %(company)s: it is not one of "
+                    "the companies you are working in.",
+                    company=company.display_name,
+                )
+            )
+        if self._reads_all_customers():
+            return team, user
+        me = self.env.user
+        if user and user != me:
+            raise UserError(
+                self.env._(
+                    "You can only see the figures of your own customers, not those of "
+                    "%(salesperson)s.",
+                    salesperson=user.name,
+                )
+            )
+        if team and team not in (me.sale_team_id | me.crm_team_ids):
+            raise UserError(
+                self.env._(
+                    "You can only see the figures of your own customers, not those of the "
+                    "sales team %(team)s.",
+                    team=team.name,
+                )
+            )
+        return team, me
+
+    # ------------------------------------------------------------------
+    # Satisfaction: the addon's surveys and the complaints' ratings
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _satisfaction_answers_sql(self):
+        """SQL of the satisfaction answers, one row per answer and company: ``answer_id``
+        (survey.user_input, NULL for a rating), ``partner_id`` (the commercial partner),
+        ``company_id``, ``kind`` (nps, csat), ``score``, ``date``.
+
+        Only the answers to the addon's surveys (``ccm_satisfaction_kind`` set) and the
+        ratings of complaints; other surveys and ratings (helpdesk, live chat...) are not
+        customer satisfaction figures of ours. A survey answer belongs to the company of
+        the complaint it answers, otherwise to each company the customer has a value
+        profile in (surveys have no company); a rating to its complaint's company. An
+        answer of a person who is no company's customer belongs to none."""
+        return """
+            SELECT ui.id AS answer_id, cp.id AS partner_id, co.company_id,
+                   s.ccm_satisfaction_kind AS kind, l.value_scale AS score,
+                   COALESCE(ui.end_datetime, ui.write_date) AS date
+              FROM survey_user_input ui
+              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
+              JOIN survey_user_input_line l ON l.user_input_id = ui.id
+                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
+              JOIN res_partner p ON p.id = ui.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              JOIN LATERAL (
+                   SELECT c.company_id FROM crm_complaint c WHERE c.survey_answer_id = ui.id
+                   UNION
+                   SELECT v.company_id FROM crm_customer_value v
+                    WHERE v.partner_id = cp.id
+                      AND NOT EXISTS (SELECT 1 FROM crm_complaint c
+                                       WHERE c.survey_answer_id = ui.id)
+              ) co ON TRUE
+             WHERE ui.state = 'done'
+            UNION ALL
+            SELECT NULL, c.commercial_partner_id, c.company_id, 'csat', r.rating, r.write_date
+              FROM rating_rating r
+              JOIN crm_complaint c ON c.id = r.res_id
+             WHERE r.res_model = 'crm.complaint' AND r.consumed AND r.rating > 0
+        """
+
     @api.model
     def _params(self, company, date_from, date_to, team=None, user=None):
         return {
@@ -78,6 +176,7 @@ class CrmCustomerKpi(models.AbstractModel):
     @api.model
     def _compute(self, company, date_from, date_to, team=None, user=None):
         """KPI values of the period: {key: float or None (not defined)}."""
+        team, user = self._check_scope(company, team, user)
         self.env.flush_all()
         p = self._params(company, date_from, date_to, team, user)
         values = {}
@@ -99,6 +198,7 @@ class CrmCustomerKpi(models.AbstractModel):
     @api.model
     def _compare(self, company, date_from, date_to, team=None, user=None):
         """[{key, label, unit, value, previous, trend}] for the period and the one before."""
+        team, user = self._check_scope(company, team, user)
         current = self._compute(company, date_from, date_to, team, user)
         prev_from, prev_to = kpi.previous_period(date_from, date_to)
         previous = self._compute(company, prev_from, prev_to, team, user)
@@ -217,30 +317,18 @@ class CrmCustomerKpi(models.AbstractModel):
         }
 
     def _answers_frame(self, p):
-        """Satisfaction answers of the period: survey answers (first scale question of NPS or
-        CSAT surveys) and filled Odoo ratings (1-5), of the company's customers."""
+        """Satisfaction answers of the period in the company (see
+        ``_satisfaction_answers_sql``), of the scope's customers."""
         self.env.cr.execute(
             f"""
-            SELECT s.ccm_satisfaction_kind AS kind, l.value_scale AS score
-              FROM survey_user_input ui
-              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
-              JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-              JOIN res_partner p ON p.id = ui.partner_id
+            SELECT a.kind, a.score
+              FROM ({self._satisfaction_answers_sql()}) a
+              JOIN res_partner p ON p.id = a.partner_id
               {SCOPE_JOIN}
-             WHERE ui.state = 'done'
-               AND COALESCE(ui.end_datetime, ui.write_date) >= %(dt_from)s
-               AND COALESCE(ui.end_datetime, ui.write_date) < %(dt_to)s
+             WHERE a.company_id = %(company_id)s
+               AND a.date >= %(dt_from)s AND a.date < %(dt_to)s
                AND {SCOPE_WHERE}
-            UNION ALL
-            SELECT 'csat', r.rating
-              FROM rating_rating r
-              JOIN res_partner p ON p.id = r.partner_id
-              {SCOPE_JOIN}
-             WHERE r.consumed AND r.rating > 0
-               AND r.write_date >= %(dt_from)s AND r.write_date < %(dt_to)s
-               AND {SCOPE_WHERE}
-            """,
+            """,  # noqa: S608 - constant SQL fragments
             p,
         )
         return pd.DataFrame(self.env.cr.fetchall(), columns=["kind", "score"])
@@ -315,7 +403,8 @@ class CrmCustomerKpi(models.AbstractModel):
         """Complaints opened in the period; response and resolution times, SLA compliance,
         recovery and compensation of those resolved or closed in it."""
         # one indexed range per figure (no CTE: it would be materialised over all complaints)
-        scope = """company_id = %(company_id)s
+        # complaints waiting to be qualified (e-mailed by anyone) count nowhere yet
+        scope = """company_id = %(company_id)s AND intake_state = 'qualified'
                    AND (%(user_id)s IS NULL OR user_id = %(user_id)s)
                    AND (%(team_id)s IS NULL OR team_id = %(team_id)s)"""
         row = self._one(
@@ -417,6 +506,7 @@ class CrmCustomerKpi(models.AbstractModel):
 
         :returns: DataFrame indexed by user id (0: no salesperson) with the ``STAFF_KPIS``
         """
+        team, user = self._check_scope(company, team, user)
         self.env.flush_all()
         p = self._params(company, date_from, date_to, team, user)
         prev_from, __ = kpi.previous_period(date_from, date_to)
@@ -485,28 +575,16 @@ class CrmCustomerKpi(models.AbstractModel):
         """  # noqa: S608 - constant SQL fragments
 
     def _staff_satisfaction_sql(self):
-        """CSAT answers (surveys of the CSAT kind, Odoo ratings) of the portfolio."""
+        """CSAT answers (surveys of the CSAT kind, complaint ratings) of the portfolio."""
         return f"""
             SELECT cp.user_id, COUNT(*) FILTER (WHERE a.score >= 4) AS csat_satisfied,
                    COUNT(*) AS csat_answers
-              FROM (SELECT ui.partner_id, l.value_scale AS score
-                      FROM survey_user_input ui
-                      JOIN survey_survey s ON s.id = ui.survey_id
-                           AND s.ccm_satisfaction_kind = 'csat'
-                      JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                           AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-                     WHERE ui.state = 'done'
-                       AND COALESCE(ui.end_datetime, ui.write_date) >= %(dt_from)s
-                       AND COALESCE(ui.end_datetime, ui.write_date) < %(dt_to)s
-                    UNION ALL
-                    SELECT r.partner_id, r.rating
-                      FROM rating_rating r
-                     WHERE r.consumed AND r.rating > 0
-                       AND r.write_date >= %(dt_from)s AND r.write_date < %(dt_to)s) a
-              JOIN res_partner p ON p.id = a.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              FROM ({self._satisfaction_answers_sql()}) a
+              JOIN res_partner cp ON cp.id = a.partner_id
               LEFT JOIN res_users u ON u.id = cp.user_id
-             WHERE {self.STAFF_SCOPE}
+             WHERE a.kind = 'csat' AND a.company_id = %(company_id)s
+               AND a.date >= %(dt_from)s AND a.date < %(dt_to)s
+               AND {self.STAFF_SCOPE}
              GROUP BY cp.user_id
         """  # noqa: S608 - constant SQL fragments
 
@@ -574,7 +652,7 @@ class CrmCustomerKpi(models.AbstractModel):
                       FROM crm_complaint c
                       JOIN res_partner cp ON cp.id = c.commercial_partner_id
                       LEFT JOIN res_users u ON u.id = cp.user_id
-                     WHERE c.company_id = %(company_id)s
+                     WHERE c.company_id = %(company_id)s AND c.intake_state = 'qualified'
                        AND c.date_open >= %(dt_prev)s AND c.date_open < %(dt_to)s
                        AND {self.STAFF_SCOPE}
                      GROUP BY cp.user_id
@@ -585,7 +663,7 @@ class CrmCustomerKpi(models.AbstractModel):
                            COUNT(*) FILTER (WHERE c.csat_score >= 4), COUNT(c.csat_score)
                       FROM crm_complaint c
                       LEFT JOIN res_users u ON u.id = c.user_id
-                     WHERE c.company_id = %(company_id)s
+                     WHERE c.company_id = %(company_id)s AND c.intake_state = 'qualified'
                        AND c.date_resolved >= %(dt_from)s AND c.date_resolved < %(dt_to)s
                        AND (%(user_id)s IS NULL OR c.user_id = %(user_id)s)
                        AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)

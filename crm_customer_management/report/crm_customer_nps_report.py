@@ -5,10 +5,11 @@ from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
 
 
 class CrmCustomerNpsReport(models.Model):
-    """Satisfaction answers (NPS 0-10 and CSAT 1-5 surveys) with the customer's tier, RFM
-    segment and lifecycle stage in each company. The average of ``nps_points`` (+100
-    promoter, 0 passive, -100 detractor) is the NPS of any group; the average of
-    ``csat_points`` (100 satisfied, 0 not) is its CSAT."""
+    """Satisfaction answers (NPS 0-10 and CSAT 1-5 surveys of the addon) with the customer's
+    tier, RFM segment and lifecycle stage in the answer's company (the company of the
+    complaint it answers, else each company the customer has a value profile in). The
+    average of ``nps_points`` (+100 promoter, 0 passive, -100 detractor) is the NPS of any
+    group; the average of ``csat_points`` (100 satisfied, 0 not) is its CSAT."""
 
     _name = "crm.customer.nps.report"
     _description = "Customer Satisfaction Analysis"
@@ -18,6 +19,7 @@ class CrmCustomerNpsReport(models.Model):
         "survey.user_input": ["state", "end_datetime", "partner_id", "survey_id"],
         "survey.user_input.line": ["value_scale", "answer_type", "skipped", "user_input_id"],
         "survey.survey": ["ccm_satisfaction_kind"],
+        "crm.complaint": ["survey_answer_id", "company_id", "commercial_partner_id"],
         "res.partner": ["commercial_partner_id", "user_id", "lifecycle_stage"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
@@ -42,30 +44,29 @@ class CrmCustomerNpsReport(models.Model):
 
     def _select(self):
         return """
-            SELECT ROW_NUMBER() OVER (ORDER BY ui.id, v.company_id) AS id,
-                   ui.id AS answer_id, cp.id AS partner_id, v.company_id, cp.user_id,
-                   COALESCE(ui.end_datetime, ui.write_date) AS date,
-                   s.ccm_satisfaction_kind AS kind, l.value_scale AS score,
-                   CASE WHEN s.ccm_satisfaction_kind = 'nps' THEN
-                        CASE WHEN l.value_scale >= 9 THEN 100.0
-                             WHEN l.value_scale <= 6 THEN -100.0 ELSE 0.0 END END AS nps_points,
-                   CASE WHEN s.ccm_satisfaction_kind = 'csat' THEN
-                        CASE WHEN l.value_scale >= 4 THEN 100.0 ELSE 0.0 END END AS csat_points,
+            SELECT ROW_NUMBER() OVER (ORDER BY a.answer_id, a.company_id) AS id,
+                   a.answer_id, a.partner_id, a.company_id, cp.user_id, a.date, a.kind,
+                   a.score,
+                   CASE WHEN a.kind = 'nps' THEN
+                        CASE WHEN a.score >= 9 THEN 100.0
+                             WHEN a.score <= 6 THEN -100.0 ELSE 0.0 END END AS nps_points,
+                   CASE WHEN a.kind = 'csat' THEN
+                        CASE WHEN a.score >= 4 THEN 100.0 ELSE 0.0 END END AS csat_points,
                    v.value_tier, v.rfm_segment,
-                   cp.lifecycle_stage ->> v.company_id::text AS lifecycle_stage,
+                   cp.lifecycle_stage ->> a.company_id::text AS lifecycle_stage,
                    1 AS nbr
         """
 
     def _from(self):
-        return """
-              FROM survey_user_input ui
-              JOIN survey_survey s ON s.id = ui.survey_id
-              JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-              JOIN res_partner p ON p.id = ui.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              LEFT JOIN crm_customer_value v ON v.partner_id = cp.id
-        """
+        # the answers and their company: one source with the KPIs
+        answers = self.env["crm.customer.kpi"]._satisfaction_answers_sql()
+        return f"""
+              FROM ({answers}) a
+              JOIN res_partner cp ON cp.id = a.partner_id
+              LEFT JOIN crm_customer_value v
+                     ON v.partner_id = a.partner_id AND v.company_id = a.company_id
+        """  # noqa: S608 - constant SQL fragments
 
     def _where(self):
-        return "WHERE ui.state = 'done' AND s.ccm_satisfaction_kind IS NOT NULL"
+        # survey answers only: the ratings have no survey answer to open
+        return "WHERE a.answer_id IS NOT NULL"

@@ -8,3 +8,4 @@ from . import test_customer_event
 from . import test_complaint_security
 from . import test_complaint_intake
 from . import test_complaint_sla
+from . import test_access

@@ -3,15 +3,17 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users
+from odoo.tests import tagged
 
-from .common import TODAY, CustomerManagementCase
+from .common import TODAY
+from .test_access_company import DedicatedCompanyCase
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")
-class TestCustomerValue(CustomerManagementCase):
+class TestCustomerValue(DedicatedCompanyCase):
     """Value profiles computed from real orders, deliveries, returns, invoices, credit notes
-    and payments; every expected figure is computed by hand in the comments."""
+    and payments; every expected figure is computed by hand in the comments. In a company
+    of their own: tiers and quintiles are relative to the company's customers."""
 
     @classmethod
     def setUpClass(cls):
@@ -248,13 +250,36 @@ class TestCustomerValue(CustomerManagementCase):
             .search([("company_id", "=", company2.id)])
         )
 
-    @users("ccm_salesman")
-    def test_salesman_reads_tiers_but_cannot_refresh_all(self):
-        self.env["crm.customer.value"].sudo()._refresh(self.env.company)  # nothing yet: no-op
-        partner = self.env["res.partner"].browse(self.bruno.id)
-        partner.read(["value_tier", "rfm_score", "clv_predicted", "churn_probability"])
+    def test_salesman_reads_own_tiers_but_cannot_refresh_all(self):
+        """An own-documents salesman reads the profile of his customers (and of those
+        without salesperson), not another salesperson's customers."""
+        self._alpha_history()
+        self._bruno_history()
+        self.alpha.user_id = self.salesman
+        self.bruno.user_id = self.sales_manager
+        self.refresh(TODAY)
+        partners = self.env["res.partner"].with_user(self.salesman)
+        alpha, bruno = partners.browse(self.alpha.id), partners.browse(self.bruno.id)
+        self.assertEqual(alpha.customer_value_id, self.profile(self.alpha))
+        self.assertEqual(alpha.value_tier, "mvc")
+        self.assertAlmostEqual(alpha.net_value, 516.9)
+        self.assertFalse(bruno.customer_value_id)
+        self.assertFalse(bruno.value_tier)
+        self.assertFalse(bruno.net_value)
+        profiles = self.env["crm.customer.value"].with_user(self.salesman)
+        self.assertEqual(
+            profiles.search([("partner_id", "in", (self.alpha | self.bruno).ids)]).partner_id,
+            self.alpha,
+        )
+        with self.assertRaises(AccessError):
+            self.profile(self.bruno).with_user(self.salesman).read(["net_value"])
+        self.bruno.user_id = False  # a customer without salesperson: anyone's
+        self.assertEqual(
+            profiles.search([("partner_id", "in", (self.alpha | self.bruno).ids)]).partner_id,
+            self.alpha | self.bruno,
+        )
         with self.assertRaises(UserError):
-            self.env["crm.customer.value"].action_refresh_all()
+            profiles.action_refresh_all()
 
     def test_manager_refreshes_all(self):
         self._bruno_history()

@@ -4,17 +4,18 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import CustomerManagementCase
+from .test_access_company import DedicatedCompanyCase
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")
-class TestKpi(CustomerManagementCase):
+class TestKpi(DedicatedCompanyCase):
     """KPIs of March 2026 (previous period: February) on constructed documents, every value
-    computed by hand in the comments."""
+    computed by hand in the comments; in a company of their own (the figures are
+    company-wide)."""
 
     @classmethod
     def setUpClass(cls):
@@ -128,11 +129,45 @@ class TestKpi(CustomerManagementCase):
             answer._mark_done()
         return answer
 
+    def _rating(self, record, partner, score, on):
+        rating = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id(record._name),
+                "res_id": record.id,
+                "partner_id": partner.id,
+                "rating": score,
+                "consumed": True,
+            }
+        )
+        # write_date is the transaction's clock, which freeze_time does not move: backdate
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE rating_rating SET write_date = %s WHERE id = %s", [on, rating.id]
+        )
+        return rating
+
     def test_nps_and_csat(self):
+        """The addon's surveys and the complaints' ratings of the company's customers
+        (a value profile in the company, or the complaint answered): not the other
+        companies' customers, nor other surveys and ratings."""
+        Value = self.env["crm.customer.value"]
+        Value.create(
+            [
+                {"partner_id": p.id, "company_id": self.company.id}
+                for p in self.a | self.b | self.c | self.d | self.e
+            ]
+        )
+        company2 = self.env["res.company"].create({"name": "CCM KPI Elsewhere"})
+        self.env.user.company_ids |= company2
+        elsewhere = self.env["res.partner"].create({"name": "KPI Elsewhere"})
+        Value.create({"partner_id": elsewhere.id, "company_id": company2.id})
+        nobody = self.env["res.partner"].create({"name": "KPI No Customer"})
         nps = self.env.ref("crm_customer_management.survey_nps")
         for partner, score in ((self.a, 10), (self.b, 9), (self.c, 7), (self.d, 3)):
             self._answer(nps, partner, score, "2026-03-12")
         self._answer(nps, self.e, 0, "2026-02-27")  # February
+        self._answer(nps, elsewhere, 0, "2026-03-12")  # another company's customer
+        self._answer(nps, nobody, 0, "2026-03-12")  # no company's customer
         csat = self.env["survey.survey"].create(
             {
                 "title": "How satisfied are you?",
@@ -151,26 +186,18 @@ class TestKpi(CustomerManagementCase):
         )
         self._answer(csat, self.a, 5, "2026-03-03")
         self._answer(csat, self.b, 2, "2026-03-04")
-        rating = self.env["rating.rating"].create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "res_id": self.c.id,
-                "partner_id": self.c.id,
-                "rating": 4,
-                "consumed": True,
-            }
+        # a rating of C's complaint counts; a rating of anything else (helpdesk, live chat,
+        # here the partner itself) does not
+        complaint = self.env["crm.complaint"].create(
+            {"subject": "Late", "partner_id": self.c.id, "severity": "low"}
         )
-        # write_date is the transaction's clock, which freeze_time does not move: backdate
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE rating_rating SET write_date = %s WHERE id = %s",
-            ["2026-03-05 09:00:00", rating.id],
-        )
+        self._rating(complaint, self.c, 4, "2026-03-05 09:00:00")
+        self._rating(self.c, self.c, 1, "2026-03-05 09:00:00")
         values = self.values()
         # promoters 10, 9 = 50 %; detractor 3 = 25 %
         self.assertEqual(values["nps_answers"], 4)
         self.assertAlmostEqual(values["nps"], 25.0)
-        # CSAT: 5 and the rating 4 satisfied, 2 not: 2 / 3
+        # CSAT: 5 and the complaint's rating 4 satisfied, 2 not: 2 / 3
         self.assertEqual(values["csat_answers"], 3)
         self.assertAlmostEqual(values["csat"], 200.0 / 3)
         february = self.values((date(2026, 2, 1), date(2026, 2, 28)))
@@ -178,11 +205,37 @@ class TestKpi(CustomerManagementCase):
         self.assertIsNone(february["csat"])  # no answer: not defined
         april = self.values((date(2026, 4, 1), date(2026, 4, 30)))
         self.assertIsNone(april["nps"])
+        # the other company: its customer's answer only
+        other = self.kpi.with_company(company2)._compute(company2, *MARCH)
+        self.assertEqual((other["nps_answers"], other["nps"]), (1, -100.0))
+        self.assertEqual(other["csat_answers"], 0)
         # the satisfaction report: the NPS of any group is the average of nps_points
         report = self.env["crm.customer.nps.report"]
-        groups = report._read_group([("kind", "=", "nps")], [], ["nps_points:avg", "__count"])
-        self.assertAlmostEqual(groups[0][0], (100 + 100 + 0 - 100 - 100) / 5)
-        self.assertEqual(groups[0][1], 5)
+        customers = self.a | self.b | self.c | self.d | self.e | elsewhere | nobody
+        groups = report._read_group(
+            [("kind", "=", "nps"), ("partner_id", "in", customers.ids)],
+            ["company_id"],
+            ["nps_points:avg", "__count"],
+        )
+        self.assertEqual(
+            {company: (points, count) for company, points, count in groups},
+            {self.company: ((100 + 100 + 0 - 100 - 100) / 5, 5), company2: (-100.0, 1)},
+        )
+        # no answer without a company (it would show in every company)
+        self.assertFalse(report.search_count([("partner_id", "=", nobody.id)]))
+        # a CSAT answer to a complaint belongs to the complaint's company only
+        answer = self._answer(csat, self.a, 5, "2026-03-06")
+        self.env["crm.complaint"].with_company(company2).create(
+            {
+                "subject": "Answered",
+                "partner_id": self.a.id,
+                "severity": "low",
+                "company_id": company2.id,
+                "survey_answer_id": answer.id,
+            }
+        )
+        self.assertEqual(report.search([("answer_id", "=", answer.id)]).company_id, company2)
+        self.assertEqual(self.values()["csat_answers"], 3)
 
     def test_conversion_campaign_roi_and_operations(self):
         with freeze_time("2026-02-25"):
@@ -304,20 +357,7 @@ class TestKpi(CustomerManagementCase):
             in_time.write({"stage_id": closed.id, "csat_score": 5})
         with freeze_time("2026-03-06 09:00:00"):
             late.write({"stage_id": closed.id, "csat_score": 2})
-        rating = self.env["rating.rating"].create(
-            {
-                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "res_id": self.a.id,
-                "partner_id": self.a.id,
-                "rating": 5,
-                "consumed": True,
-            }
-        )
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE rating_rating SET write_date = %s WHERE id = %s",
-            ["2026-03-05 09:00:00", rating.id],
-        )
+        self._rating(in_time, self.a, 5, "2026-03-05 09:00:00")
         self.refresh(date(2026, 4, 1))
         card = self.kpi._staff(self.company, *MARCH)
         sally, manny = card.loc[self.salesman.id], card.loc[self.sales_manager.id]
@@ -327,7 +367,7 @@ class TestKpi(CustomerManagementCase):
         self.assertAlmostEqual(sally["churn_rate"], 50.0)
         self.assertAlmostEqual(sally["retention_rate"], 50.0)
         self.assertIsNone(manny["churn_rate"])  # D has no history: not defined
-        self.assertAlmostEqual(sally["csat"], 100.0)  # A's rating 5
+        self.assertAlmostEqual(sally["csat"], 100.0)  # the rating 5 of A's complaint
         self.assertIsNone(manny["csat"])
         # net value: March margin 2 x 40 - order 10 - delivery 5 - 2 complaints x 15 = 35;
         # February 40 - 10 - 5 = 25; growth (35 - 25) / 25 = 40 %
@@ -355,7 +395,7 @@ class TestKpi(CustomerManagementCase):
             "crm_customer_management.report_customer_dashboard", dashboard.ids
         )[0]
         self.assertIn("Staff scorecard", html.decode())
-        # a salesman sees the people of the own team only
+        # an own-documents salesman sees his own row only
         own = (
             self.env["crm.customer.dashboard"]
             .with_user(self.salesman)
@@ -403,10 +443,8 @@ class TestKpi(CustomerManagementCase):
             rows, {(self.a, "90_plus"): (150.0, 150.0), (self.b, "not_due"): (100.0, 0.0)}
         )
         # other departments read what concerns them, nothing else
-        storekeeper = new_test_user(self.env, login="ccm_stock", groups="stock.group_stock_user")
-        billing = new_test_user(
-            self.env, login="ccm_billing", groups="account.group_account_invoice"
-        )
+        storekeeper = self.company_user("ccm_stock", "stock.group_stock_user")
+        billing = self.company_user("ccm_billing", "account.group_account_invoice")
         self.assertEqual(deliveries.with_user(storekeeper).search_count(scope), 3)
         self.assertEqual(receivables.with_user(billing).search_count(scope), 2)
         with self.assertRaises(AccessError):
@@ -416,18 +454,32 @@ class TestKpi(CustomerManagementCase):
         with self.assertRaises(AccessError):
             self.env["crm.customer.value"].with_user(storekeeper).search([])
 
-    def test_salesman_sees_own_team_portal_nothing(self):
+    def test_salesman_sees_own_customers_portal_nothing(self):
+        """Sally (own documents) sees her customers' figures only: A, B, C ordered in
+        March, the order of D (the manager's customer) not hers."""
+        for partner in self.a | self.b | self.c:
+            self.confirm_order(partner, "2026-03-05", 1, 100.0)
+        self.d.user_id = self.sales_manager
+        self.confirm_order(self.d, "2026-03-06", 1, 100.0)
         dashboard = self.env["crm.customer.dashboard"].with_user(self.salesman).create({})
-        self.assertEqual(dashboard.team_id, self.team)
-        dashboard.kpis()
+        self.assertEqual((dashboard.user_id, dashboard.company_id), (self.salesman, self.company))
+        dashboard.write({"date_from": "2026-03-01", "date_to": "2026-03-31"})
+        acquired = next(k for k in dashboard.kpis() if k["key"] == "customers_acquired")
+        self.assertEqual((acquired["value"], acquired["previous"]), (3, 0))
         with self.assertRaises(UserError):
             dashboard.team_id = self.other_team
+        with self.assertRaises(UserError):
+            dashboard.user_id = self.sales_manager
         manager_view = (
             self.env["crm.customer.dashboard"]
             .with_user(self.sales_manager)
-            .create({"team_id": self.other_team.id})
+            .create({"date_from": "2026-03-01", "date_to": "2026-03-31"})
         )
-        manager_view.kpis()
+        acquired = next(k for k in manager_view.kpis() if k["key"] == "customers_acquired")
+        self.assertEqual(acquired["value"], 4)
+        manager_view.user_id = self.sales_manager
+        acquired = next(k for k in manager_view.kpis() if k["key"] == "customers_acquired")
+        self.assertEqual(acquired["value"], 1)
         with self.assertRaises(AccessError):
             self.env["crm.customer.dashboard"].with_user(self.portal_user).create({})
         with self.assertRaises(AccessError):
@@ -437,10 +489,22 @@ class TestKpi(CustomerManagementCase):
         self.sales_manager.email = "manny@example.com"
         with freeze_time("2026-04-01"):
             mails = self.env["crm.customer.dashboard"]._cron_send_monthly_report()
-        mail = mails.filtered(lambda m: "manny@example.com" in m.email_to)
+        # one mail per company he manages: the test company's
+        mail = mails.filtered(
+            lambda m: "manny@example.com" in m.email_to and self.company.name in m.subject
+        )
         self.assertEqual(len(mail), 1)
         self.assertIn("2026-03", mail.subject)
+        # the report is the mail's (its message's) attachment, not the transient dashboard's
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertEqual(
+            (mail.attachment_ids.res_model, mail.attachment_ids.res_id),
+            ("mail.message", mail.mail_message_id.id),
+        )
         self.assertTrue(mail.attachment_ids.raw)
+        self.assertFalse(
+            self.env["ir.attachment"].search_count([("res_model", "=", "crm.customer.dashboard")])
+        )
 
     def test_cohort_retention_report(self):
         self.confirm_order(self.a, "2025-12-05", 1, 100.0)

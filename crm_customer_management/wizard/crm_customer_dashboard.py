@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 CCM_MANAGER = "crm_customer_management.group_manager"
@@ -19,7 +19,8 @@ def _last_month(today):
 class CrmCustomerDashboard(models.TransientModel):
     """The management dashboard: KPI cards of a period against the previous one, for a
     company, a sales team or a salesperson, with buttons that open the documents behind
-    the figures. Salesmen see their own team only."""
+    the figures. "All Documents" salesmen and managers see any team or salesperson of their
+    companies, the other users their own customers only (as the record rules)."""
 
     _name = "crm.customer.dashboard"
     _description = "Customer Management Dashboard"
@@ -32,7 +33,9 @@ class CrmCustomerDashboard(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     team_id = fields.Many2one("crm.team", string="Sales Team")
     user_id = fields.Many2one("res.users", string="Salesperson")
-    is_manager = fields.Boolean(compute="_compute_is_manager")
+    is_manager = fields.Boolean(
+        compute="_compute_is_manager", help="Reads the figures of every customer."
+    )
     kpi_html = fields.Html("KPIs", compute="_compute_kpi_html", sanitize=False)
     staff_html = fields.Html("Staff Scorecard", compute="_compute_staff_html", sanitize=False)
 
@@ -42,16 +45,14 @@ class CrmCustomerDashboard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
-        if not self.env.user.has_group(CCM_MANAGER):
-            res["team_id"] = self.env.user.sale_team_id.id
-            if not self.env.user.sale_team_id:
-                res["user_id"] = self.env.uid
+        if not self.env["crm.customer.kpi"]._reads_all_customers():
+            res["user_id"] = self.env.uid
         return res
 
     def _compute_is_manager(self):
-        self.is_manager = self.env.user.has_group(CCM_MANAGER)
+        self.is_manager = self.env["crm.customer.kpi"]._reads_all_customers()
 
-    @api.constrains("date_from", "date_to", "team_id", "user_id")
+    @api.constrains("date_from", "date_to", "company_id", "team_id", "user_id")
     def _check_scope(self):
         for dashboard in self:
             if dashboard.date_from > dashboard.date_to:
@@ -59,16 +60,12 @@ class CrmCustomerDashboard(models.TransientModel):
             dashboard._scope()
 
     def _scope(self):
-        """(team, user) the current user may see: managers anything, others their team."""
+        """(team, user) the current user may see in the dashboard's company: "All
+        Documents" salesmen and managers anything, the others their own customers."""
         self.ensure_one()
-        if self.env.user.has_group(CCM_MANAGER):
-            return self.team_id, self.user_id
-        own_team = self.env.user.sale_team_id
-        if own_team and self.team_id == own_team:
-            return self.team_id, self.user_id
-        if not own_team and self.user_id == self.env.user:
-            return self.team_id, self.user_id
-        raise UserError(self.env._("You can only see the figures of your own sales team."))
+        return self.env["crm.customer.kpi"]._check_scope(
+            self.company_id, self.team_id, self.user_id
+        )
 
     def kpis(self):
         """[{key, label, unit, value, previous, trend}] for this dashboard's scope."""
@@ -251,11 +248,7 @@ class CrmCustomerDashboard(models.TransientModel):
                 {"company_id": company.id, "date_from": date_from, "date_to": date_to}
             )
             content, kind = self._render_report(report, dashboard)
-            name = f"customer-report-{company.id}-{date_from:%Y-%m}.{kind}"
-            attachment = self.env["ir.attachment"].create(
-                {"name": name, "raw": content, "res_model": self._name, "res_id": dashboard.id}
-            )
-            sent |= self.env["mail.mail"].create(
+            mail = self.env["mail.mail"].create(
                 {
                     "subject": self.env._(
                         "%(company)s: customer management report %(month)s",
@@ -264,10 +257,21 @@ class CrmCustomerDashboard(models.TransientModel):
                     ),
                     "body_html": dashboard.kpi_html + dashboard.staff_html,
                     "email_to": ",".join(recipients.mapped("email_formatted")),
-                    "attachment_ids": [(4, attachment.id)],
                     "auto_delete": True,
                 }
             )
+            # the report belongs to the mail's message, as mail.template attaches its
+            # reports: not to the transient dashboard that any user of the company may read
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"customer-report-{company.id}-{date_from:%Y-%m}.{kind}",
+                    "raw": content,
+                    "res_model": "mail.message",
+                    "res_id": mail.mail_message_id.id,
+                }
+            )
+            mail.attachment_ids = [Command.link(attachment.id)]
+            sent |= mail
         return sent
 
     def _render_report(self, report, dashboard):
