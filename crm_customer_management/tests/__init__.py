@@ -4,3 +4,4 @@ from . import test_identify
 from . import test_lifecycle
 from . import test_kpi
 from . import test_complaint
+from . import test_playbook
