@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..analytics.lifecycle import STAGES
 
@@ -18,6 +20,13 @@ LIFECYCLE_STAGES = [
 assert tuple(k for k, _ in LIFECYCLE_STAGES) == STAGES
 
 TRIGGERS = [("event", "Event"), ("scheduled", "Scheduled"), ("manual", "Manual")]
+
+PLAYBOOK_STATES = [
+    ("none", "Nothing to Run"),
+    ("done", "Run"),
+    ("held", "Held for Review"),
+    ("discarded", "Discarded"),
+]
 
 
 class CrmCustomerLifecycleHistory(models.Model):
@@ -47,6 +56,20 @@ class CrmCustomerLifecycleHistory(models.Model):
     playbook_done = fields.Boolean(
         "Playbook Run", readonly=True, help="The stage's playbook actions were scheduled."
     )
+    playbook_state = fields.Selection(
+        PLAYBOOK_STATES,
+        string="Playbook",
+        readonly=True,
+        index="btree_not_null",
+        help="Nothing to run: the first classification of an existing customer. Held for "
+        "review: an automatic run moved more customers than the company allows; a manager "
+        "runs or discards the playbook.",
+    )
+    playbook_note = fields.Text(
+        readonly=True,
+        help="Playbook actions that were skipped, and why (archived or opted-out customer, "
+        "no e-mail address, nobody to assign the activity to).",
+    )
 
     @api.model
     def _selection_document_ref(self):
@@ -59,3 +82,54 @@ class CrmCustomerLifecycleHistory(models.Model):
                 row.document_ref = f"{row.res_model},{row.res_id}"
             else:
                 row.document_ref = False
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_run_held_playbooks(self):
+        """Run the held playbooks of these rows, once (managers)."""
+        held = self._claim_held_playbooks()
+        Lifecycle = self.env["crm.customer.lifecycle"].sudo()
+        for company, rows in held.grouped("company_id").items():
+            Lifecycle._run_playbooks(company, rows)
+        return self._playbook_notification(
+            self.env._("%(count)s held playbooks run.", count=len(held))
+        )
+
+    def action_discard_held_playbooks(self):
+        """Never run the held playbooks of these rows (managers)."""
+        held = self._claim_held_playbooks()
+        held.write({"playbook_state": "discarded"})
+        return self._playbook_notification(
+            self.env._("%(count)s held playbooks discarded.", count=len(held))
+        )
+
+    def _claim_held_playbooks(self):
+        """The held rows among these, locked against a second manager doing the same, as
+        superuser; AccessError for anyone but a Customer Management manager."""
+        if not self.env.user.has_group("crm_customer_management.group_manager"):
+            raise AccessError(
+                self.env._("Only Customer Management managers can run or discard held playbooks.")
+            )
+        self.check_access("read")
+        self.flush_model(["playbook_state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crm_customer_lifecycle_history
+                    WHERE id = ANY(%s) AND playbook_state = 'held' ORDER BY id FOR UPDATE""",
+                self.ids,
+            )
+        )
+        return self.sudo().browse(row[0] for row in self.env.cr.fetchall())
+
+    def _playbook_notification(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

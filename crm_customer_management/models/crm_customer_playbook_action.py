@@ -31,12 +31,19 @@ class CrmCustomerPlaybookAction(models.Model):
         [("salesperson", "Salesperson"), ("team_leader", "Sales team leader")],
         default="salesperson",
         required=True,
-        help="Who gets the activity; without a team leader, the salesperson; without a "
-        "salesperson, the user whose action moved the customer.",
+        help="Who gets the activity: the salesperson or the salesperson's team leader, else "
+        "the other one, else the user who moved the customer by hand, else the company's "
+        "first sales manager; only active internal users (never a portal, public or "
+        "superuser account). Without anyone, the activity is skipped and noted in the "
+        "stage history.",
     )
     deadline_days = fields.Integer("Deadline (days)", default=2)
     mail_template_id = fields.Many2one(
-        "mail.template", string="E-mail Template", domain=[("model", "=", "res.partner")]
+        "mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "res.partner")],
+        help="Sent from the salesperson, else from the company, and only to active customers "
+        "with an e-mail address who did not opt out (blacklist).",
     )
 
     @api.constrains("action_type", "activity_type_id", "mail_template_id", "deadline_days")

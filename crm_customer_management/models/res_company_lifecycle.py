@@ -39,6 +39,13 @@ class ResCompany(models.Model):
         help="A stage set by hand is kept this long against the scheduled rules; events "
         "(complaints, purchases after loss, long inactivity) still move the customer.",
     )
+    ccm_playbook_max_runs = fields.Integer(
+        "Max Automatic Playbook Runs",
+        default=200,
+        help="When one automatic evaluation moves more customers into stages with a playbook, "
+        "the moves are recorded but the playbooks are held until a manager runs or discards "
+        "them from the stage history.",
+    )
 
     @api.constrains(
         "ccm_onboarding_days",
@@ -50,6 +57,7 @@ class ResCompany(models.Model):
         "ccm_churn_threshold",
         "ccm_lost_days",
         "ccm_manual_hold_days",
+        "ccm_playbook_max_runs",
     )
     def _check_ccm_lifecycle_settings(self):
         for company in self:
@@ -62,6 +70,10 @@ class ResCompany(models.Model):
                 < 0
             ):
                 raise ValidationError(self.env._("Lifecycle periods cannot be negative."))
+            if company.ccm_playbook_max_runs < 0:
+                raise ValidationError(
+                    self.env._("The maximum number of automatic playbook runs cannot be negative.")
+                )
             if company.ccm_period_days < 1 or company.ccm_retained_periods < 1:
                 raise ValidationError(
                     self.env._("The retention period and the number of periods must be positive.")

@@ -36,6 +36,9 @@ class ResConfigSettings(models.TransientModel):
     ccm_churn_threshold = fields.Float(related="company_id.ccm_churn_threshold", readonly=False)
     ccm_lost_days = fields.Integer(related="company_id.ccm_lost_days", readonly=False)
     ccm_manual_hold_days = fields.Integer(related="company_id.ccm_manual_hold_days", readonly=False)
+    ccm_playbook_max_runs = fields.Integer(
+        related="company_id.ccm_playbook_max_runs", readonly=False
+    )
 
     def action_ccm_refresh_values(self):
         return self.env["crm.customer.value"].action_refresh_all()

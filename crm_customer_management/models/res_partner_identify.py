@@ -123,7 +123,8 @@ class ResPartner(models.Model):
         )
 
     def _ccm_find_duplicates(self):
-        """Commercial partners sharing a key with this one (itself included)."""
+        """Commercial partners sharing a key with this one (itself included), among those
+        the user may read: the partners of companies he has no access to stay unknown."""
         self.ensure_one()
         partner = self.commercial_partner_id
         self.env.cr.execute(
@@ -136,11 +137,13 @@ class ResPartner(models.Model):
                 self._ccm_duplicate_keys_sql(),
             )
         )
-        return self.browse(row[0] for row in self.env.cr.fetchall()) | partner
+        candidate_ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.search([("id", "in", candidate_ids)]) | partner
 
     def action_ccm_merge_duplicates(self):
         """Open Odoo's own merge wizard on this customer and its suspected duplicates."""
         self.ensure_one()
+        self._ccm_check_user_access()
         self.env["res.partner"].flush_model()
         partners = self._ccm_find_duplicates()
         if len(partners) < 2:

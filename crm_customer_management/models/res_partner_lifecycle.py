@@ -41,6 +41,7 @@ class ResPartner(models.Model):
 
     def action_ccm_lifecycle_move(self):
         self.ensure_one()
+        self._ccm_check_user_access()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Move lifecycle stage"),
@@ -52,6 +53,7 @@ class ResPartner(models.Model):
 
     def action_ccm_view_lifecycle_history(self):
         self.ensure_one()
+        self._ccm_check_user_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_customer_management.crm_customer_lifecycle_history_action"
         )

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 CCM_USER = "crm_customer_management.group_user"
+# customers one click (or one RPC call) may refresh at once; the nightly run does the rest
+REFRESH_MAX_PARTNERS = 100
 
 
 class ResPartner(models.Model):
@@ -56,14 +59,34 @@ class ResPartner(models.Model):
             )
         ]
 
+    def _ccm_check_user_access(self):
+        """The customer actions are for Customer Management users, on customers they may
+        read."""
+        if not self.env.user.has_group(CCM_USER):
+            raise AccessError(
+                self.env._("Only Customer Management users can work on customer profiles.")
+            )
+        self.check_access("read")
+
     def action_ccm_refresh_value(self):
-        """Refresh this customer's value profile now (against the last full refresh)."""
+        """Refresh these customers' value profiles now (against the last full refresh)."""
+        self._ccm_check_user_access()
+        if len(self) > REFRESH_MAX_PARTNERS:
+            raise UserError(
+                self.env._(
+                    "You can refresh at most %(max)s customers at once (%(count)s selected); "
+                    "the nightly refresh updates all of them.",
+                    max=REFRESH_MAX_PARTNERS,
+                    count=len(self),
+                )
+            )
         partners = self.commercial_partner_id
         self.env["crm.customer.value"].sudo()._refresh(self.env.company, partners.ids)
         return True
 
     def action_ccm_view_value_profiles(self):
         self.ensure_one()
+        self._ccm_check_user_access()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crm_customer_management.crm_customer_value_action"
         )

@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CustomerManagementCase
 
@@ -72,3 +72,49 @@ class TestIdentify(CustomerManagementCase):
         self.assertEqual(wizard.partner_ids, a | b)
         with self.assertRaises(UserError):
             e.action_ccm_merge_duplicates()
+
+    # -- who may call the profile actions ---------------------------------------
+    def test_refresh_value_is_for_users_on_readable_customers_in_small_batches(self):
+        Partner = self.env["res.partner"]
+        with self.assertRaises(AccessError):
+            self.portal_partner.with_user(self.portal_user).action_ccm_refresh_value()
+        company2 = self.env["res.company"].create({"name": "CCM Identify Other"})
+        elsewhere = Partner.create({"name": "Elsewhere Ltd", "company_id": company2.id})
+        with self.assertRaises(AccessError):
+            elsewhere.with_user(self.salesman).action_ccm_refresh_value()
+        many = Partner.create([{"name": f"Bulk {i}"} for i in range(101)])
+        with self.assertRaisesRegex(UserError, "at most 100 customers at once"):
+            many.with_user(self.salesman).action_ccm_refresh_value()
+        self.assertTrue(many[:2].with_user(self.salesman).action_ccm_refresh_value())
+
+    def test_duplicates_of_other_companies_stay_hidden(self):
+        Partner = self.env["res.partner"]
+        company2 = self.env["res.company"].create({"name": "CCM Identify Second"})
+        clerk = new_test_user(
+            self.env,
+            login="ccm_clerk",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
+        mine = Partner.create(
+            {"name": "Hotel Mine", "email": "desk@hotel.example", "company_id": self.company.id}
+        )
+        theirs = Partner.create(
+            {"name": "Hotel Theirs", "email": "Desk@Hotel.example", "company_id": company2.id}
+        )
+        shared = Partner.create({"name": "Hotel Shared", "phone": "+32 2 555 77 88"})
+        twin = Partner.create(
+            {"name": "Hotel Shared bis", "phone": "0032 2 555 77 88", "company_id": company2.id}
+        )
+        with self.assertRaises(AccessError):
+            self.portal_partner.with_user(self.portal_user).action_ccm_merge_duplicates()
+        with self.assertRaisesRegex(UserError, "No other customer shares"):
+            mine.with_user(clerk).action_ccm_merge_duplicates()
+        with self.assertRaisesRegex(UserError, "No other customer shares"):
+            shared.with_user(clerk).action_ccm_merge_duplicates()
+        # who reads both companies sees both
+        action = mine.sudo().action_ccm_merge_duplicates()
+        self.assertEqual(set(action["context"]["active_ids"]), {mine.id, theirs.id})
+        action = shared.sudo().action_ccm_merge_duplicates()
+        self.assertEqual(set(action["context"]["active_ids"]), {shared.id, twin.id})

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged, users
+from odoo.tests import new_test_user, tagged, users
 
 from .common import CustomerManagementCase
 
@@ -42,9 +42,15 @@ class TestLifecycle(CustomerManagementCase):
         """What follows the commit of the transaction: the customer events processed."""
         self.process_events(on)
 
-    def cron(self, on):
+    def cron(self, on, partners=None):
+        """The nightly evaluation of the whole company; returns the number of moves of the
+        fixture customers (a database with demo data has customers of its own)."""
+        partners = partners or self.walker
+        History = self.env["crm.customer.lifecycle.history"]
+        before = History.search_count([("partner_id", "in", partners.ids)])
         with freeze_time(on):
-            return self.service._evaluate(self.company)
+            self.service._evaluate(self.company)
+        return History.search_count([("partner_id", "in", partners.ids)]) - before
 
     def stage(self, partner=None, company=None):
         return (partner or self.walker).with_company(company or self.company).lifecycle_stage
@@ -246,6 +252,40 @@ class TestLifecycle(CustomerManagementCase):
             self.service._move_manually(partner, "at_risk", "again")
         with self.assertRaises(UserError):
             self.service._move_manually(partner, "developing", "  ")
+
+    def test_manual_moves_need_the_customer_or_a_manager(self):
+        other = new_test_user(
+            self.env, login="ccm_other_salesman", groups="sales_team.group_sale_salesman"
+        )
+        all_leads = new_test_user(
+            self.env, login="ccm_all_leads", groups="sales_team.group_sale_salesman_all_leads"
+        )
+        ccm_manager = new_test_user(
+            self.env, login="ccm_ccm_manager", groups="crm_customer_management.group_manager"
+        )
+        self.confirm_order(self.walker, "2026-06-01", 1, 100.0)
+        self.commit_events("2026-06-01")
+        Wizard = self.env["crm.customer.lifecycle.move"]
+        # a salesman of other customers (own documents only)
+        wizard = Wizard.with_user(other).create(
+            {"partner_id": self.walker.id, "stage": "at_risk", "reason": "Not mine"}
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_confirm()
+        with self.assertRaises(AccessError):
+            self.service.with_user(other)._move_manually(self.walker, "at_risk", "Not mine")
+        self.assertEqual(self.stage(), "acquired")
+        self.assertEqual(len(self.history()), 1)
+        # a salesman who sees all leads, then a customer-management manager
+        Wizard.with_user(all_leads).create(
+            {"partner_id": self.walker.id, "stage": "at_risk", "reason": "Buyer left"}
+        ).action_confirm()
+        self.assertEqual(self.stage(), "at_risk")
+        Wizard.with_user(ccm_manager).create(
+            {"partner_id": self.walker.id, "stage": "developing", "reason": "Back on track"}
+        ).action_confirm()
+        self.assertEqual(self.stage(), "developing")
+        self.assertEqual(self.history()[1:].mapped("user_id"), all_leads | ccm_manager)
 
     def test_invalid_manual_moves_are_refused(self):
         prospect = self.env["res.partner"].create({"name": "Never Bought"})
