@@ -64,6 +64,29 @@ class CustomerManagementCase(TransactionCase):
             }
         )
 
+    @classmethod
+    def working_calendar(cls, name):
+        """Working hours Monday to Friday, 8-12 and 13-17 UTC (SLA deadlines by hand)."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"{day} {start}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for start, end, period in ((8, 12, "morning"), (13, 17, "afternoon"))
+                ],
+            }
+        )
+
     # -- flows ------------------------------------------------------------
     def confirm_order(self, partner, on, qty, price, pricelist=None, company=None):
         with freeze_time(on):

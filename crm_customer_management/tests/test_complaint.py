@@ -26,25 +26,7 @@ class TestComplaint(CustomerManagementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "CCM 8-12 13-17 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"{day} {start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": period,
-                        }
-                    )
-                    for day in range(5)
-                    for start, end, period in ((8, 12, "morning"), (13, 17, "afternoon"))
-                ],
-            }
-        )
+        cls.calendar = cls.working_calendar("CCM 8-12 13-17 UTC")
         cls.company.resource_calendar_id = cls.calendar
         cls.company.ccm_cost_per_complaint = 15.0
         cls.team = cls.env["crm.team"].create(

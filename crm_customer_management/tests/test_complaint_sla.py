@@ -16,25 +16,7 @@ class TestComplaintSlaRecompute(CustomerManagementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.resource_calendar_id = cls.env["resource.calendar"].create(
-            {
-                "name": "CCM SLA 8-12 13-17 UTC",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"{day} {start}",
-                            "dayofweek": str(day),
-                            "hour_from": start,
-                            "hour_to": end,
-                            "day_period": period,
-                        }
-                    )
-                    for day in range(5)
-                    for start, end, period in ((8, 12, "morning"), (13, 17, "afternoon"))
-                ],
-            }
-        )
+        cls.company.resource_calendar_id = cls.working_calendar("CCM SLA 8-12 13-17 UTC")
         cls.customer = cls.env["res.partner"].create(
             {"name": "SLA Ltd", "is_company": True, "user_id": cls.salesman.id}
         )
