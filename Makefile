@@ -7,12 +7,13 @@ SEED ?= 42
 BENCH_SIZE := $(if $(filter command line environment,$(origin SIZE)),$(SIZE),100000)
 ENV := . tools/env.sh
 
-.PHONY: help setup run stop shell test test-pure lint bench demo-data pg-stop readme
+.PHONY: help setup run stop shell test test-pure test-compat lint bench demo-data pg-stop readme
 
 help:
 	@echo "make run        setup, create the demo database once, serve Odoo on http://localhost:8069"
-	@echo "make test       pure analytics tests + the Odoo suite on a fresh database"
+	@echo "make test       pure analytics tests + the Odoo suite without and with Odoo's demo data"
 	@echo "make test-pure  the pure analytics tests only (seconds)"
+	@echo "make test-compat Odoo's own tests of crm, sale, stock, account... without and with the addon"
 	@echo "make stop       stop Odoo and the private PostgreSQL cluster"
 	@echo "make shell      Odoo shell on the demo database"
 	@echo "make bench      benchmark (SIZE=100000 customers by default)"
@@ -37,6 +38,9 @@ demo-data: setup
 
 test: setup
 	@bash tools/test.sh
+
+test-compat: setup
+	@bash tools/test_compat.sh
 
 test-pure:
 	@$(ENV); "$$CCM_VENV/bin/pytest" -q -p no:cacheprovider -p no:odoo tests
