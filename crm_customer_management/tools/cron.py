@@ -54,7 +54,8 @@ def run_per_company(model, method, companies, status_fields):
             {done_field: fields.Datetime.now(), error_field: failures.get(company.id, False)}
         )
         if auto_commit:
-            cr.commit()  # pylint: disable=invalid-commit - one transaction per company
+            # one transaction per company
+            cr.commit()  # pylint: disable=invalid-commit
     return failures
 
 
