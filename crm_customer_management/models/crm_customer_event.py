@@ -46,7 +46,7 @@ class CrmCustomerEvent(models.Model):
         help="Empty: every company the customer is known in (e.g. a survey answer).",
     )
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, readonly=True, ondelete="cascade"
+        "res.partner", "Customer", required=True, readonly=True, index=True, ondelete="cascade"
     )
     res_model = fields.Char("Document Model", readonly=True)
     res_id = fields.Many2oneReference("Document ID", model_field="res_model", readonly=True)
@@ -173,31 +173,33 @@ class CrmCustomerEvent(models.Model):
             self.env.ref("crm_customer_management.ir_cron_customer_event_process")._trigger(due)
 
     def _claim(self, batch_size):
-        """Lock up to ``batch_size`` due events that no other worker holds, and every
-        other due event of the same customers (so that one customer is done once)."""
+        """Lock up to ``batch_size`` due events that no other worker holds, and every other
+        pending event of the same customers (so that one customer is done once)."""
         self.env.flush_all()
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             """
-            WITH first AS (
-                SELECT id, company_id, partner_id FROM crm_customer_event
-                 WHERE state = 'pending'
-                   AND (next_attempt IS NULL OR next_attempt <= NOW() AT TIME ZONE 'UTC')
-                 ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
-            )
-            SELECT e.id FROM crm_customer_event e
-             WHERE e.state = 'pending' AND e.id IN (
-                   SELECT id FROM first
-                    UNION ALL
-                   SELECT o.id FROM crm_customer_event o
-                     JOIN first f ON f.partner_id = o.partner_id
-                                 AND f.company_id IS NOT DISTINCT FROM o.company_id
-                    WHERE o.state = 'pending')
-             ORDER BY e.id
+            SELECT id, partner_id FROM crm_customer_event
+             WHERE state = 'pending'
+               AND (next_attempt IS NULL OR next_attempt <= NOW() AT TIME ZONE 'UTC')
+             ORDER BY id LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
             [batch_size],
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = cr.fetchall()
+        if not rows:
+            return self.browse()
+        ids = [row[0] for row in rows]
+        cr.execute(
+            """
+            SELECT id FROM crm_customer_event
+             WHERE state = 'pending' AND partner_id = ANY(%s) AND NOT id = ANY(%s)
+               FOR UPDATE SKIP LOCKED
+            """,
+            [list({row[1] for row in rows}), ids],
+        )
+        return self.browse(sorted(ids + [row[0] for row in cr.fetchall()]))
 
     def _process_batch(self, batch_size):
         events = self._claim(batch_size)
