@@ -11,7 +11,7 @@ _logger = logging.getLogger(__name__)
 
 # key of the events a transaction records, in ``cr.precommit.data``
 PENDING_KEY = "crm_customer_management.events"
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 MAX_ATTEMPTS = 5
 # minutes before a failed event is tried again, times the number of attempts so far
 RETRY_MINUTES = 5
@@ -206,11 +206,11 @@ class CrmCustomerEvent(models.Model):
         if not events:
             return 0
         failed = {}
-        busy = self.browse()
+        busy = []
         for company, items in events._group_by_company().items():
             if not try_lock_company(self.env.cr, company.id):
                 # a nightly run holds the company: these wait for the next round
-                busy |= self.browse([e.id for _pid, group in items for e in group])
+                busy += [eid for item in items for eid in item.event_ids]
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -222,31 +222,35 @@ class CrmCustomerEvent(models.Model):
             self.env.cr.execute(
                 "UPDATE crm_customer_event SET next_attempt = NOW() AT TIME ZONE 'UTC'"
                 " + INTERVAL '1 minute' WHERE id = ANY(%s)",
-                [busy.ids],
+                [busy],
             )
         # what was done is gone, in the transaction that did it; failures stay, marked
-        done = events.filtered(lambda e: e.id not in failed and e not in busy)
+        kept = set(failed).union(busy)
+        done = [eid for eid in events.ids if eid not in kept]
         if done:
-            self.env.cr.execute("DELETE FROM crm_customer_event WHERE id = ANY(%s)", [done.ids])
+            self.env.cr.execute("DELETE FROM crm_customer_event WHERE id = ANY(%s)", [done])
         for error, ids in _by_error(failed).items():
             self.browse(ids)._mark_failed(error)
         self.invalidate_model()
         return len(events)
 
     def _group_by_company(self):
-        """{company: [(commercial partner id, events)]} with the events' commercial partners;
-        company-less events go to every company the customer has a profile or a stage in."""
+        """{company: [_Customer]}: the events' commercial partners with what to do for each,
+        read in one query (no record per event); company-less events go to every company
+        the customer has a profile or a stage in."""
         self.env.cr.execute(
             """
-            SELECT e.id, e.company_id, p.commercial_partner_id
+            SELECT e.id, e.company_id, p.commercial_partner_id, e.res_model, e.res_id,
+                   e.refresh_value, e.evaluate_lifecycle
               FROM crm_customer_event e JOIN res_partner p ON p.id = e.partner_id
              WHERE e.id = ANY(%s)
+             ORDER BY e.id
             """,
             [self.ids],
         )
         rows = self.env.cr.fetchall()
-        companyless = {cp for _id, company_id, cp in rows if not company_id}
-        known = defaultdict(set)
+        companyless = {row[2] for row in rows if not row[1]}
+        known = defaultdict(list)
         if companyless:
             self.env.cr.execute(
                 """
@@ -255,30 +259,28 @@ class CrmCustomerEvent(models.Model):
                  UNION
                 SELECT partner_id, company_id FROM crm_customer_lifecycle_history
                  WHERE partner_id = ANY(%(ids)s)
+                 ORDER BY 1, 2
                 """,
                 {"ids": list(companyless)},
             )
             for partner_id, company_id in self.env.cr.fetchall():
-                known[partner_id].add(company_id)
-        by_id = {event.id: event for event in self}
-        groups = defaultdict(lambda: defaultdict(lambda: self.browse()))
-        for event_id, company_id, commercial_id in rows:
-            for cid in [company_id] if company_id else sorted(known[commercial_id]):
-                groups[cid][commercial_id] |= by_id[event_id]
+                known[partner_id].append(company_id)
+        groups = defaultdict(dict)
+        for event_id, company_id, commercial_id, model, res_id, refresh, evaluate in rows:
+            for cid in [company_id] if company_id else known[commercial_id]:
+                customer = groups[cid].get(commercial_id)
+                if customer is None:
+                    customer = groups[cid][commercial_id] = _Customer(commercial_id)
+                customer.add(event_id, model, res_id, refresh, evaluate)
         # events of customers known in no company need nothing: deleted with the batch
         companies = self.env["res.company"].browse(list(groups))
-        return {c: list(groups[c.id].items()) for c in companies}
+        return {c: list(groups[c.id].values()) for c in companies}
 
     def _apply(self, company, items):
         """Refresh the value profiles, then evaluate the lifecycle (which reads the fresh
         churn probability) of these customers of ``company``."""
-        refresh = [pid for pid, events in items if any(events.mapped("refresh_value"))]
-        documents = {}
-        for pid, events in items:
-            lifecycle_events = events.filtered("evaluate_lifecycle")
-            if lifecycle_events:
-                first = lifecycle_events.filtered("res_model")[:1]
-                documents[pid] = (first.res_model, first.res_id) if first else None
+        refresh = [item.partner_id for item in items if item.refresh]
+        documents = {item.partner_id: item.document for item in items if item.evaluate}
         if refresh:
             self.env["crm.customer.value"].sudo()._refresh(company, refresh)
         if documents:
@@ -296,10 +298,10 @@ class CrmCustomerEvent(models.Model):
             except Exception as error:  # noqa: BLE001 - logged, kept and retried later
                 self.env.invalidate_all()
                 _logger.exception(
-                    "Customer event of %s (customer %s) failed", company.name, item[0]
+                    "Customer event of %s (customer %s) failed", company.name, item.partner_id
                 )
                 message = f"{company.name}: {type(error).__name__}: {error}"[:2000]
-                failed.update(dict.fromkeys(item[1].ids, message))
+                failed.update(dict.fromkeys(item.event_ids, message))
         return failed
 
     def _mark_failed(self, error):
@@ -332,6 +334,27 @@ class CrmCustomerEvent(models.Model):
         self.sudo().write({"state": "pending", "attempts": 0, "next_attempt": False})
         self.env.ref("crm_customer_management.ir_cron_customer_event_process").sudo()._trigger()
         return True
+
+
+class _Customer:
+    """What a batch asks for one customer of one company: its events, whether to refresh
+    its value and evaluate its stage, and the first document of its lifecycle events."""
+
+    __slots__ = ("document", "evaluate", "event_ids", "partner_id", "refresh")
+
+    def __init__(self, partner_id):
+        self.partner_id = partner_id
+        self.event_ids = []
+        self.refresh = self.evaluate = False
+        self.document = None
+
+    def add(self, event_id, model, res_id, refresh, evaluate):
+        self.event_ids.append(event_id)
+        self.refresh = self.refresh or refresh
+        if evaluate:
+            self.evaluate = True
+            if self.document is None and model:
+                self.document = (model, res_id)
 
 
 def _by_error(failed):
