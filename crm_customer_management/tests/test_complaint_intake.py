@@ -131,9 +131,20 @@ class TestComplaintIntake(CustomerManagementCase):
         self.commit_events("2026-03-02 10:00:00")
         self.assertEqual(self.walker.lifecycle_stage, "acquired")
         self.assertFalse(complaint.survey_answer_id)
+        # the dashboard's complaints of March open what its figure counts: not this one yet
+        dashboard = self.env["crm.customer.dashboard"].create(
+            {"company_id": self.company.id, "date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+
+        def drill_down():
+            domain = dashboard.action_open_complaints()["domain"]
+            return self.env["crm.complaint"].search(domain + [("id", "=", complaint.id)])
+
+        self.assertFalse(drill_down())
 
         with freeze_time("2026-03-02 10:00:00"):
             complaint.with_user(self.salesman).action_qualify()
+        self.assertEqual(drill_down(), complaint)
         self.assertEqual(complaint.intake_state, "qualified")
         self.assertTrue(self.scheduled())
         self.commit_events("2026-03-02 10:00:00")

@@ -197,7 +197,11 @@ class CrmCustomerDashboard(models.TransientModel):
     def action_open_complaints(self):
         self.ensure_one()
         team, user = self._scope()
-        domain = [("company_id", "=", self.company_id.id)] + self._period_domain("date_open")
+        # the qualified ones, as the figure counts them
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("intake_state", "=", "qualified"),
+        ] + self._period_domain("date_open")
         domain += [("team_id", "=", team.id)] if team else []
         domain += [("user_id", "=", user.id)] if user else []
         return self._action("crm.complaint", self.env._("Complaints of the period"), domain)
