@@ -99,7 +99,9 @@ def cluster(features, k=None, random_state=0, previous=None):
     if distinct < 2:
         k = 1
     elif k is None:
-        k, silhouette = choose_k(x, random_state=random_state)
+        # no more clusters than distinct customers
+        k_range = (K_RANGE[0], max(K_RANGE[0], min(K_RANGE[1], distinct)))
+        k, silhouette = choose_k(x, k_range, random_state=random_state)
     k = min(int(k), distinct)
     model = KMeans(k, n_init=N_INIT, random_state=random_state).fit(x)
     labels = model.labels_.astype(int)

@@ -33,3 +33,13 @@ from . import stock_picking_complaint
 from . import crm_customer_event
 from . import res_config_settings_event
 from . import res_company_complaint
+from . import crm_customer_segment
+from . import crm_customer_segment_refresh
+from . import crm_customer_segment_history
+from . import crm_customer_segment_member
+from . import crm_customer_cluster
+from . import crm_customer_value_segment
+from . import res_partner_segment
+from . import res_company_segment
+from . import crm_customer_playbook_action_segment
+from . import crm_customer_lifecycle_segment
