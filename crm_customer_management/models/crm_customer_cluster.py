@@ -5,7 +5,6 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from odoo import _lt, api, fields, models
-from odoo.tools import SQL
 
 from ..analytics import segmentation
 from ..tools.sql import query_frame
@@ -91,18 +90,29 @@ class CrmCustomerCluster(models.Model):
 
     @api.depends("centre", "population")
     def _compute_profile_html(self):
-        head = Markup("<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th></tr>")
+        head = Markup(
+            "<tr><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th></tr>"
+        )
         row = Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>")
         for cluster in self:
             centre, population = cluster.centre or {}, cluster.population or {}
             rows = [
-                row % (label._translate(self.env.lang), _fmt(centre.get(key)), _fmt(population.get(key)))
+                row
+                % (
+                    label._translate(self.env.lang),
+                    _fmt(centre.get(key)),
+                    _fmt(population.get(key)),
+                )
                 for key, (_sql, label, _words) in FEATURES.items()
             ]
             cluster.profile_html = (
                 Markup("<table class='table table-sm o_ccm_cluster_profile'>")
-                + head % (escape(self.env._("Feature")), self.env._("Cluster centre"),
-                          self.env._("All customers (median)"))
+                + head
+                % (
+                    escape(self.env._("Feature")),
+                    self.env._("Cluster centre"),
+                    self.env._("All customers (median)"),
+                )
                 + Markup("").join(rows)
                 + Markup("</table>")
             )
@@ -123,9 +133,7 @@ class CrmCustomerCluster(models.Model):
     @api.model
     def action_run(self):
         """Cluster the current company's customers now (managers)."""
-        self.env["crm.customer.segment"]._check_user(
-            "crm_customer_management.group_manager"
-        )
+        self.env["crm.customer.segment"]._check_user("crm_customer_management.group_manager")
         self.sudo()._run(self.env.company)
         return True
 
@@ -166,9 +174,7 @@ class CrmCustomerCluster(models.Model):
             Value.invalidate_model(["cluster_id"])
             return None
         features = frame[list(FEATURES)]
-        previous = {
-            c.number: c.centre for c in clusters.filtered(lambda c: c.active and c.centre)
-        }
+        previous = {c.number: c.centre for c in clusters.filtered(lambda c: c.active and c.centre)}
         result = segmentation.cluster(
             features,
             k=k or company.ccm_cluster_count or None,

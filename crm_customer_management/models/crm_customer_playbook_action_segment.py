@@ -7,6 +7,5 @@ class CrmCustomerPlaybookAction(models.Model):
     segment_id = fields.Many2one(
         "crm.customer.segment",
         string="Only for Segment",
-        help="Run the action only for the customers in this segment when they enter the "
-        "stage.",
+        help="Run the action only for the customers in this segment when they enter the stage.",
     )

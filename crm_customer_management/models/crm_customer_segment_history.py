@@ -14,7 +14,11 @@ class CrmCustomerSegmentHistory(models.Model):
         "crm.customer.segment", required=True, readonly=True, index=True, ondelete="cascade"
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True, index=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
+        index=True,
         ondelete="cascade",
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)

@@ -63,7 +63,9 @@ class CrmCustomerSegment(models.Model):
         result = {}
         started = time.perf_counter()
         for segment in self:
-            target = segment._target_sql() if segment.active else SQL("SELECT NULL::int4 WHERE false")
+            target = (
+                segment._target_sql() if segment.active else SQL("SELECT NULL::int4 WHERE false")
+            )
             cr.execute(
                 SQL(
                     """

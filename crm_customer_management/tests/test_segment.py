@@ -86,7 +86,9 @@ class TestCustomerSegment(DedicatedCompanyCase):
             Partner.search([("ccm_segment_ids", "in", big.ids)]), self.b1 | self.b2 | self.b3
         )
         groups = Partner._read_group(
-            [("id", "in", [p.id for p in self.customers.values()])], ["ccm_segment_ids"], ["__count"]
+            [("id", "in", [p.id for p in self.customers.values()])],
+            ["ccm_segment_ids"],
+            ["__count"],
         )
         self.assertIn((big, 3), groups)
         self.assertIn((in_iran, 2), groups)
@@ -146,9 +148,7 @@ class TestCustomerSegment(DedicatedCompanyCase):
         visible = self.env["crm.customer.segment.member"].search(members["domain"])
         self.assertEqual(visible.partner_id, self.a1 | self.b1)
         self.assertEqual(sum(visible.mapped("net_value")), 2140.0)  # 150 + 1,990
-        history = self.env["crm.customer.segment.history"].search(
-            [("segment_id", "=", segment.id)]
-        )
+        history = self.env["crm.customer.segment.history"].search([("segment_id", "=", segment.id)])
         self.assertEqual(history.partner_id, self.a1 | self.b1)
         wizard = self.env["crm.customer.segment.migration"].create(
             {"date_from": date(2026, 1, 1), "date_to": D2, "segment_ids": segment.ids}
@@ -159,7 +159,9 @@ class TestCustomerSegment(DedicatedCompanyCase):
         """M1 holds a1, a2, a3 and M2 holds b1 on D1; on D2 M1 holds a1 and M2 b1 and a2.
         From D1 to D2: a1 stayed in M1 (150), a2 moved M1 -> M2 (150), a3 left M1 (150),
         b1 stayed in M2 (1,990)."""
-        m1 = self.segment(kind="manual", manual_partner_ids=[(6, 0, (self.a1 | self.a2 | self.a3).ids)])
+        m1 = self.segment(
+            kind="manual", manual_partner_ids=[(6, 0, (self.a1 | self.a2 | self.a3).ids)]
+        )
         m2 = self.segment(kind="manual", manual_partner_ids=[(6, 0, self.b1.ids)])
         with freeze_time(D2):
             m1.manual_partner_ids = [(6, 0, self.a1.ids)]
@@ -179,9 +181,7 @@ class TestCustomerSegment(DedicatedCompanyCase):
         action = wizard.action_compute()
         lines = self.env[action["res_model"]].search(action["domain"])
         self.assertEqual(sum(lines.mapped("customer_count")), 4)
-        self.assertEqual(
-            lines.filtered(lambda line: line.movement == "moved").to_segment_id, m2
-        )
+        self.assertEqual(lines.filtered(lambda line: line.movement == "moved").to_segment_id, m2)
         # before D1 nobody was in a segment: everyone entered
         wizard.date_from = date(2026, 5, 31)
         self.assertEqual(

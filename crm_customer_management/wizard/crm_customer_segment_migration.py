@@ -30,7 +30,9 @@ class CrmCustomerSegmentMigration(models.TransientModel):
     def _check_dates(self):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
-                raise ValidationError(self.env._("The first date must not be after the second one."))
+                raise ValidationError(
+                    self.env._("The first date must not be after the second one.")
+                )
 
     def _rows(self):
         """[(from segment id or None, to segment id or None, customers, net value)]."""
@@ -132,6 +134,4 @@ class CrmCustomerSegmentMigrationLine(models.TransientModel):
             elif not line.to_segment_id:
                 line.movement = "left"
             else:
-                line.movement = (
-                    "stayed" if line.from_segment_id == line.to_segment_id else "moved"
-                )
+                line.movement = "stayed" if line.from_segment_id == line.to_segment_id else "moved"
