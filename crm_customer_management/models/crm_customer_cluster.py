@@ -65,7 +65,7 @@ class CrmCustomerCluster(models.Model):
     description_codes = fields.Json(readonly=True, help="[feature, 0 high / 1 low] pairs.")
     size = fields.Integer("Customers", readonly=True, aggregator="sum")
     share = fields.Float("Share (%)", readonly=True, digits=(16, 1))
-    net_value = fields.Monetary("Net Value", readonly=True, aggregator="sum")
+    net_value = fields.Monetary(readonly=True, aggregator="sum")
     avg_net_value = fields.Monetary("Average Net Value", readonly=True, aggregator="avg")
     centre = fields.Json(readonly=True, help="The centre, in the features' units.")
     population = fields.Json(readonly=True, help="The population's median per feature.")

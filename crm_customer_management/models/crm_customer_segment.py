@@ -178,7 +178,11 @@ class CrmCustomerSegment(models.Model):
         list (blacklist, opt-outs) is applied when sending, as for any mass mail."""
         self.ensure_one()
         self._check_user()
-        partners = self.env["res.partner"].search(self._partner_domain())
+        partners = (
+            self.env["crm.customer.segment.member"]
+            .search([("segment_id", "=", self.id)])
+            .partner_id
+        )
         if not partners:
             raise UserError(self.env._("Segment '%s' has no member you may write to.", self.name))
         return {

@@ -9,9 +9,7 @@ class CrmCustomerValue(models.Model):
 
     _inherit = "crm.customer.value"
 
-    cluster_id = fields.Many2one(
-        "crm.customer.cluster", string="Cluster", readonly=True, index="btree_not_null"
-    )
+    cluster_id = fields.Many2one("crm.customer.cluster", readonly=True, index="btree_not_null")
 
     @api.model
     def _cron_refresh_all(self):

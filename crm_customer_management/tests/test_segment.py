@@ -222,3 +222,52 @@ class TestCustomerSegment(DedicatedCompanyCase):
         # a cluster segment
         wholesalers = self.segment(kind="cluster", rule_domain=str([("cluster_id", "=", big.id)]))
         self.assertEqual(self.members(wholesalers), {"Customer b1", "Customer b2", "Customer b3"})
+
+    def test_playbook_targets_a_segment(self):
+        """A playbook action aimed at a segment runs for its members only."""
+        vip = self.segment(kind="manual", manual_partner_ids=[(6, 0, self.a1.ids)])
+        self.env["crm.customer.playbook.action"].create(
+            {
+                "name": "Call the VIP",
+                "stage": "won_back",
+                "company_id": self.company.id,
+                "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "summary": "VIP retention call",
+                "segment_id": vip.id,
+            }
+        )
+        rows = (
+            self.env["crm.customer.lifecycle"]
+            .sudo()
+            ._apply_moves(
+                self.company,
+                [(p.id, "lost", "won_back", None) for p in (self.a1, self.a2)],
+                "event",
+            )
+        )
+        calls = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("summary", "=", "VIP retention call")]
+        )
+        self.assertEqual(calls.mapped("res_id"), self.a1.ids)
+        self.assertEqual(calls.user_id, self.salesman)
+        note = rows.filtered(lambda r: r.partner_id == self.a2).playbook_note
+        self.assertIn("not in segment Test segment", note)
+
+    def test_mail_to_members_respects_opt_outs(self):
+        self.a1.email = "a1@example.com"
+        self.b1.email = "b1@example.com"
+        self.env["mail.blacklist"].create({"email": "b1@example.com"})
+        in_iran = self.segment(rule_domain=str([("country_id", "=", self.iran.id)]))
+        action = in_iran.with_user(self.salesman).action_send_mail()
+        # the members the salesman may see
+        self.assertEqual(sorted(action["context"]["default_res_ids"]), (self.a1 | self.b1).ids)
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({"subject": "Spring offer", "body": "<p>Hello</p>"})
+        )
+        composer._action_send_mail()
+        mails = self.env["mail.mail"].search([("subject", "=", "Spring offer")])
+        self.assertEqual(
+            mails.filtered(lambda m: m.state != "cancel").mapped("res_id"), self.a1.ids
+        )

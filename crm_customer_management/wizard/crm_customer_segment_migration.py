@@ -117,8 +117,8 @@ class CrmCustomerSegmentMigrationLine(models.TransientModel):
     migration_id = fields.Many2one(
         "crm.customer.segment.migration", required=True, ondelete="cascade"
     )
-    from_segment_id = fields.Many2one("crm.customer.segment", string="From Segment")
-    to_segment_id = fields.Many2one("crm.customer.segment", string="To Segment")
+    from_segment_id = fields.Many2one("crm.customer.segment", string="From")
+    to_segment_id = fields.Many2one("crm.customer.segment", string="To")
     movement = fields.Selection(
         [("stayed", "Stayed"), ("moved", "Moved"), ("entered", "Entered"), ("left", "Left")],
         compute="_compute_movement",
