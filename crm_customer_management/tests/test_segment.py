@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged, users
 
 from .test_access_company import DedicatedCompanyCase
@@ -271,3 +271,26 @@ class TestCustomerSegment(DedicatedCompanyCase):
         self.assertEqual(
             mails.filtered(lambda m: m.state != "cancel").mapped("res_id"), self.a1.ids
         )
+
+    def test_kpi_scope_by_segment(self):
+        """The KPI service's segment scope: the parameter and the condition on customers."""
+        big = self.segment(rule_domain="[('avg_order_value', '>', 1000)]")
+        Kpi = self.env["crm.customer.kpi"].with_context(ccm_segment_id=big.id)
+        params = Kpi._params(self.company, D1, D2)
+        self.assertEqual(params["segment_id"], big.id)
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM crm_customer_value v WHERE v.company_id = %(company_id)s"
+            f" AND {Kpi._segment_filter('v.partner_id')}",
+            params,
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 3)  # b1, b2, b3 of the 6
+        params = self.env["crm.customer.kpi"]._params(self.company, D1, D2)
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM crm_customer_value v WHERE v.company_id = %(company_id)s"
+            f" AND {Kpi._segment_filter('v.partner_id')}",
+            params,
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 6)
+        other = self.env["res.company"].create({"name": "CCM other segment company"})
+        with self.assertRaises(UserError):
+            Kpi._params(other, D1, D2)
