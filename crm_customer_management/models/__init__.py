@@ -44,3 +44,4 @@ from . import res_company_segment
 from . import crm_customer_playbook_action_segment
 from . import crm_customer_lifecycle_segment
 from . import crm_customer_kpi_segment
+from . import res_config_settings_segment

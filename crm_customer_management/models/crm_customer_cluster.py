@@ -177,7 +177,7 @@ class CrmCustomerCluster(models.Model):
         previous = {c.number: c.centre for c in clusters.filtered(lambda c: c.active and c.centre)}
         result = segmentation.cluster(
             features,
-            k=k or company.ccm_cluster_count or None,
+            k=min(k or company.ccm_cluster_count, len(frame)) or None,
             random_state=0,
             previous=pd.DataFrame.from_dict(previous, orient="index") if previous else None,
         )

@@ -12,3 +12,11 @@ class ResCompany(models.Model):
         help="How many clusters k-means makes of the customers; 0 chooses it (2 to 8) by "
         "the silhouette of a sample.",
     )
+
+    _sql_constraints = [
+        (
+            "ccm_cluster_count_range",
+            "CHECK(ccm_cluster_count >= 0 AND ccm_cluster_count <= 20)",
+            "The number of customer clusters is between 0 (chosen automatically) and 20.",
+        ),
+    ]
