@@ -1,6 +1,7 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES, TRIGGERS
+from ..const import LIFECYCLE_STAGES
+from ..models.crm_customer_lifecycle_history import TRIGGERS
 
 
 class CrmCustomerLifecycleReport(models.Model):

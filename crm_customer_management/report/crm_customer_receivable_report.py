@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES
+from ..const import LIFECYCLE_STAGES
 from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
 
 AGING = [

@@ -17,6 +17,20 @@ NUMERIC_OID = 1700  # PostgreSQL's numeric type
 _FLOAT8_QUERIES = {}
 
 
+def partner_filter(column):
+    """The condition "all customers, or these": the gather queries' ``%(all_partners)s`` /
+    ``%(partner_ids)s`` placeholders applied to ``column`` (a constant column name)."""
+    return f"(%(all_partners)s OR {column} = ANY(%(partner_ids)s))"
+
+
+def in_company_currency(amount):
+    """SQL: an amount of a sale order (alias ``so``) in its company's currency, as Odoo's
+    ``sale.report`` converts it (the order's ``currency_rate``: company -> order currency)."""
+    return (
+        f"({amount} / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END)"
+    )
+
+
 def query_frame(cr, query, params, index="partner_id"):
     """Run ``query`` into a DataFrame indexed by ``index``. Numeric (decimal) columns come
     back as float8, which the driver converts in C rather than value by value; other
