@@ -12,3 +12,4 @@ from . import test_access
 from . import test_playbook
 from . import test_customer_value_prediction
 from . import test_sql_tools
+from . import test_report_queries
