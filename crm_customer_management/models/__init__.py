@@ -3,7 +3,7 @@ from . import crm_customer_need_category
 from . import crm_customer_need
 from . import crm_customer_value
 from . import crm_customer_value_refresh
-from . import res_company
+from . import res_company_value
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_value
