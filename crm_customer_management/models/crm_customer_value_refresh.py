@@ -73,7 +73,10 @@ class CrmCustomerValue(models.Model):
         if full:
             note = self._fit_note_text(state.get("fit_note"))
             if note:
-                _logger.warning("Customer value refresh of %s: %s", company.name, note)
+                # too little history is a fact of a young company; a failed fit is not
+                few = state["fit_note"].get("code") == "few_repeat_buyers"
+                log = _logger.info if few else _logger.warning
+                log("Customer value refresh of %s: %s", company.name, note)
             company.sudo().write(
                 {
                     "ccm_value_state": _jsonable(state),
