@@ -24,3 +24,13 @@ LIFECYCLE_STAGES = [
     ("won_back", "Won Back"),
 ]
 assert tuple(k for k, _ in LIFECYCLE_STAGES) == STAGES
+
+# Selection values of the reports for "no stage": a label instead of an empty group
+NO_STAGE = "none"
+
+
+def stages_in_cycle_order(values):
+    """Grouped values of a stage selection, sorted in the cycle's order (not by key): a
+    ``group_expand`` that adds no empty group."""
+    order = {key: i for i, (key, _label) in enumerate(LIFECYCLE_STAGES)}
+    return sorted(values, key=lambda key: order.get(key, -1))

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..const import LIFECYCLE_STAGES
+from ..const import LIFECYCLE_STAGES, NO_STAGE, stages_in_cycle_order
 from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
 
 
@@ -15,11 +15,18 @@ class CrmCustomerProfileReportMixin(models.AbstractModel):
 
     value_tier = fields.Selection(VALUE_TIERS, readonly=True)
     rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
+    lifecycle_stage = fields.Selection(
+        [(NO_STAGE, "Not Classified"), *LIFECYCLE_STAGES],
+        readonly=True,
+        group_expand="_read_group_expand_lifecycle_stage",
+    )
+
+    def _read_group_expand_lifecycle_stage(self, values, domain):
+        return stages_in_cycle_order(values)
 
     def _select_profile(self, company):
         """The profile columns for the rows of company column ``company`` (a constant)."""
-        stage = f"cp.lifecycle_stage ->> {company}::text AS lifecycle_stage"
+        stage = f"COALESCE(cp.lifecycle_stage ->> {company}::text, '{NO_STAGE}') AS lifecycle_stage"
         return f"v.value_tier, v.rfm_segment, {stage}"
 
     def _from_profile(self, partner, company):

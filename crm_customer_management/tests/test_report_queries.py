@@ -1,7 +1,10 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
+from ..const import LIFECYCLE_STAGES
 from .common import TODAY
 from .test_access_company import DedicatedCompanyCase
 
@@ -61,3 +64,36 @@ class TestReportQueries(DedicatedCompanyCase):
             [("company_id", "=", self.company.id)], [], ["__count"]
         )
         self.assertEqual(groups, [(4,)])
+
+    def test_report_shapes(self):
+        """Stages in the cycle's order (the funnel with its empty stages too), labelled
+        groups instead of empty ones: no previous stage, not classified, no order yet."""
+        self._customer("First", "2026-01-15")
+        self._customer("Second", "2025-01-15")
+        third = self.env["res.partner"].create({"name": "Third"})
+        self.env["crm.complaint"].create({"subject": "Never delivered", "partner_id": third.id})
+        self.refresh(TODAY)
+        self.process_events(TODAY)
+        with freeze_time(TODAY):
+            self.env["crm.customer.lifecycle"]._evaluate(self.company)
+        Funnel = self.env["crm.customer.lifecycle.report"]
+        domain = [("company_id", "=", self.company.id), ("is_current", "=", True)]
+        groups = Funnel.read_group(domain, ["stage"], ["stage"])
+        self.assertEqual([g["stage"] for g in groups], [key for key, _label in LIFECYCLE_STAGES])
+        self.assertEqual(sum(g["stage_count"] for g in groups), 2)
+        previous = Funnel.read_group(domain, ["stage_from"], ["stage_from"])
+        self.assertEqual([g["stage_from"] for g in previous], ["none"])
+        labels = dict(Funnel._fields["stage_from"]._description_selection(self.env))
+        self.assertEqual(labels["none"], "No Previous Stage")
+        # a stage never evaluated in the row's company: "not classified", not an empty group
+        deliveries = self.env["crm.customer.delivery.report"].read_group(
+            [("company_id", "=", self.company.id)], ["lifecycle_stage"], ["lifecycle_stage"]
+        )
+        self.assertNotIn(False, [g["lifecycle_stage"] for g in deliveries])
+        segments = {
+            p.partner_id.name: p.rfm_segment
+            for p in self.env["crm.customer.value"].search([("company_id", "=", self.company.id)])
+        }
+        # Third has a profile from its complaint but never ordered: not RFM-scored
+        self.assertEqual(segments["Third"], "no_order")
+        self.assertNotIn("no_order", [segments["First"], segments["Second"]])
