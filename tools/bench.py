@@ -231,7 +231,7 @@ def op_lifecycle_first(env, ctx):
     def setup():
         reset_lifecycle(env, ctx["company"])
 
-    return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 30}, setup
+    return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 10}, setup
 
 
 def op_lifecycle_nightly(env, ctx):
@@ -281,7 +281,7 @@ def op_report_cohorts(env, ctx):
     run = _grouped_read(
         env, "crm.customer.cohort.report", ["cohort_month:month", "month_offset"], ["retention:sum"]
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_funnel(env, ctx):
@@ -296,14 +296,14 @@ def op_report_funnel(env, ctx):
     def setup():
         env["crm.customer.lifecycle"]._evaluate(ctx["company"])
 
-    return run, None, {"seconds": 1}, setup
+    return run, None, {"seconds": 0.5}, setup
 
 
 def op_report_values(env, ctx):
     run = _grouped_read(
         env, "crm.customer.value", ["value_tier", "rfm_segment"], ["__count", "net_value:sum"]
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_deliveries(env, ctx):
@@ -313,7 +313,7 @@ def op_report_deliveries(env, ctx):
         ["value_tier", "kind"],
         ["__count", "late:avg", "delay_days:avg"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_receivables(env, ctx):
@@ -323,7 +323,7 @@ def op_report_receivables(env, ctx):
         ["value_tier", "aging"],
         ["__count", "residual:sum", "overdue:sum"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_complaint_escalation(env, ctx):
@@ -339,7 +339,7 @@ def op_complaint_report(env, ctx):
         ["root_cause_id", "severity"],
         ["__count", "hours_to_resolution:avg", "sla_met:avg", "compensation_amount:sum"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_events_drain(env, ctx):
