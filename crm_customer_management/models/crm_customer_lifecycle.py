@@ -126,25 +126,12 @@ class CrmCustomerLifecycle(models.AbstractModel):
         )
         inserted = cr.fetchall()
         history_ids = [r[0] for r in inserted]
-        self.env["res.partner"].flush_model(["lifecycle_stage", "lifecycle_stage_date"])
-        cr.execute(
-            """
-            UPDATE res_partner p
-               SET lifecycle_stage = COALESCE(p.lifecycle_stage, '{}'::jsonb)
-                                     || jsonb_build_object(%(company)s, v.stage),
-                   lifecycle_stage_date = COALESCE(p.lifecycle_stage_date, '{}'::jsonb)
-                                     || jsonb_build_object(%(company)s, %(today)s)
-              FROM unnest(%(partner_ids)s::int[], %(tos)s::varchar[]) AS v(id, stage)
-             WHERE p.id = v.id
-            """,
-            {
-                "company": str(company.id),
-                "today": fields.Date.to_string(fields.Date.context_today(self)),
-                "partner_ids": [m[0] for m in moves],
-                "tos": [m[2] for m in moves],
-            },
+        self.env["crm.customer.lifecycle.state"]._upsert(
+            company,
+            [m[0] for m in moves],
+            [m[2] for m in moves],
+            fields.Date.context_today(self),
         )
-        self.env["res.partner"].invalidate_model(["lifecycle_stage", "lifecycle_stage_date"])
         History.invalidate_model()
         # The first classification of a customer by the scheduled run (no previous stage)
         # records where an existing customer stands; it is not a stage entry: no playbook.
