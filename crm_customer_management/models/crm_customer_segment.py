@@ -3,8 +3,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-CCM_USER = "crm_customer_management.group_user"
-CCM_MANAGER = "crm_customer_management.group_manager"
+from ..const import CCM_MANAGER, CCM_USER
+
 SEGMENT_KINDS = [
     ("demographic", "Demographic"),
     ("geographic", "Geographic"),
