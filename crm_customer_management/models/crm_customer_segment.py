@@ -135,7 +135,7 @@ class CrmCustomerSegment(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if {"rule_domain", "top_percent", "manual_partner_ids", "kind", "active"} & set(vals):
-            self.filtered("active")._refresh_members()
+            self._refresh_members()  # an archived segment loses its members
         return res
 
     # ------------------------------------------------------------------

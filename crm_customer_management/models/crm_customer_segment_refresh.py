@@ -64,7 +64,9 @@ class CrmCustomerSegment(models.Model):
         started = time.perf_counter()
         for segment in self:
             target = (
-                segment._target_sql() if segment.active else SQL("SELECT NULL::int4 WHERE false")
+                segment._target_sql()
+                if segment.active
+                else SQL("SELECT NULL::int4 AS partner_id WHERE false")
             )
             cr.execute(
                 SQL(

@@ -124,6 +124,12 @@ class TestCustomerSegment(DedicatedCompanyCase):
         self.assertEqual(self.members(rule), {"Customer a1", "Customer b1"})
         left = History.search([("segment_id", "=", rule.id), ("change", "=", "left")])
         self.assertEqual((left.partner_id, left.date), (self.a2, D2))
+        # an archived segment has no members; they all left
+        with freeze_time(D2):
+            rule.active = False
+        self.assertEqual((self.members(rule), rule.member_count), (set(), 0))
+        left = History.search([("segment_id", "=", rule.id), ("change", "=", "left")])
+        self.assertEqual(left.partner_id, self.a1 | self.a2 | self.b1)
 
     def test_refresh_is_set_based(self):
         """One segment's refresh takes the same few queries for 3 members or 6 (its rule
