@@ -224,7 +224,6 @@ def op_value_single_refresh(env, ctx):
 def reset_lifecycle(env, company):
     """Forget every stage and history row: the next evaluation is a first classification."""
     env.cr.execute("DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [company.id])
-    env.cr.execute("DELETE FROM crm_customer_lifecycle_state WHERE company_id = %s", [company.id])
 
 
 def op_lifecycle_first(env, ctx):

@@ -15,7 +15,6 @@ from . import sale_order
 from . import stock_picking
 from . import res_company_lifecycle
 from . import crm_customer_lifecycle_history
-from . import crm_customer_lifecycle_state
 from . import crm_customer_playbook_action
 from . import crm_customer_lifecycle
 from . import crm_customer_lifecycle_gather
