@@ -144,7 +144,7 @@ def can_train(labels):
 
 def train(texts, labels, folds=5):
     """A sentiment model from labelled texts (label 1 positive, 0 negative) and its
-    cross-validated accuracy (stratified ``folds``-fold).
+    cross-validated accuracy (stratified ``folds``-fold; NaN with ``folds`` < 2).
 
     :returns: ``(model, accuracy)``; the model is a scikit-learn pipeline for :func:`predict`
     :raises ValueError: below ``MIN_LABELLED`` texts or ``MIN_CLASS`` of a side
@@ -159,9 +159,11 @@ def train(texts, labels, folds=5):
         )
     texts = [normalize(t) for t in texts]
     folds = int(min(folds, labels.sum(), len(labels) - labels.sum()))
-    accuracy = cross_val_score(
-        _pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=0)
-    ).mean()
+    accuracy = math.nan
+    if folds >= 2:
+        accuracy = cross_val_score(
+            _pipeline(), texts, labels, cv=StratifiedKFold(folds, shuffle=True, random_state=0)
+        ).mean()
     model = _pipeline().fit(texts, labels)
     return model, float(accuracy)
 

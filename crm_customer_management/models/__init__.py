@@ -33,3 +33,17 @@ from . import stock_picking_complaint
 from . import crm_customer_event
 from . import res_config_settings_event
 from . import res_company_complaint
+from . import crm_customer_churn_model
+from . import crm_customer_churn
+from . import crm_customer_value_churn
+from . import res_company_churn
+from . import res_partner_churn
+from . import crm_customer_text
+from . import crm_customer_theme
+from . import crm_customer_sentiment_model
+from . import crm_customer_sentiment
+from . import crm_customer_value_sentiment
+from . import crm_complaint_sentiment
+from . import survey_user_input_sentiment
+from . import res_company_sentiment
+from . import res_partner_sentiment

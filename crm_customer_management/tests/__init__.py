@@ -10,3 +10,4 @@ from . import test_complaint_intake
 from . import test_complaint_sla
 from . import test_access
 from . import test_playbook
+from . import test_churn_text
