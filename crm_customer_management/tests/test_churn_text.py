@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from ..analytics import text as text_core
 from .common import TODAY
 from .test_access_company import DedicatedCompanyCase
 
@@ -205,3 +206,77 @@ class TestChurnAndText(DedicatedCompanyCase):
             self.env["crm.customer.churn.model"].with_user(other).search([])
         with self.assertRaises(AccessError):
             self.env["crm.customer.churn.model"].with_user(other).action_train()
+
+    def test_sentiment_model_trained_on_labelled_comments_and_themes(self):
+        customers = self.loyal | self.leaving
+        self.orders(customers, ("2026-05-01",))
+        self.refresh(TODAY)
+        nps = self.env.ref("crm_customer_management.survey_nps")
+        score_question = nps.question_ids.filtered(lambda q: q.question_type == "scale")
+        comment_question = nps.question_ids.filtered(lambda q: q.question_type == "text_box")
+        praise = [
+            "Great service, thank you",
+            "خيلي عالي بود، ممنون",  # Arabic yeh: normalised
+            "ارسال سریع و کیفیت خوب",
+            "Fast delivery, very happy",
+        ]
+        criticism = [
+            "Terrible, it arrived broken",
+            "کالا خراب و دیر رسید",
+            "پاسخگو نبودند، افتضاح",
+            "Awful support, never again",
+        ]
+        with freeze_time("2026-06-10"):
+            for i, customer in enumerate(customers):
+                for score, pool in ((10, praise), (2, criticism)):
+                    answer = self.env["survey.user_input"].create(
+                        {"survey_id": nps.id, "partner_id": customer.id}
+                    )
+                    answer._save_lines(score_question, str(score))
+                    answer._save_lines(comment_question, f"{pool[i % 4]} {customer.name}")
+                    answer._mark_done()
+        complaints = self.env["crm.complaint"]
+        with freeze_time("2026-06-20"):
+            for i, customer in enumerate(customers[:10]):
+                complaints |= self.env["crm.complaint"].create(
+                    {
+                        "subject": "Courier" if i < 5 else "Screen",
+                        "partner_id": customer.id,
+                        "company_id": self.company.id,
+                        "severity": "low",
+                        "description": "late delivery courier delay"
+                        if i < 5
+                        else "broken screen defective unit",
+                    }
+                )
+        self.company.ccm_theme_count = 2
+        Sentiment = self.env["crm.customer.sentiment"]
+        with freeze_time(TODAY):
+            run = Sentiment._mine(self.company)
+        # 48 comments, 24 of promoters (10) and 24 of detractors (2), plus 10 complaints
+        self.assertEqual(run.method, "model")
+        self.assertEqual((run.labelled_count, run.positive_count), (48, 24))
+        self.assertGreaterEqual(run.accuracy, 0.9)
+        self.assertEqual(run.text_count, 58)
+        self.assertIn("cross-validated accuracy", run.note)
+        Text = self.env["crm.customer.text"]
+        surveys = Text.search([("company_id", "=", self.company.id), ("source", "=", "survey")])
+        self.assertEqual(len(surveys), 48)
+        self.assertEqual(set(surveys.mapped("sentiment_method")), {"model"})
+        for text_row in surveys:
+            self.assertEqual(text_row.sentiment, text_row.label, text_row.body)
+        model = Sentiment._model(self.company, run)
+        scores = text_core.predict(model, ["ممنون، خیلی عالی", "It arrived broken, terrible"])
+        self.assertGreater(scores[0], 0)
+        self.assertLess(scores[1], 0)
+        # themes of June: the courier complaints in one, the screen ones in the other
+        themes = self.env["crm.customer.theme"].search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(themes), 2)
+        self.assertEqual(set(themes.mapped("period")), {date(2026, 6, 1)})
+        courier = complaints[:5].customer_text_ids.theme_id
+        screen = complaints[5:].customer_text_ids.theme_id
+        self.assertEqual((len(courier), len(screen)), (1, 1))
+        self.assertNotEqual(courier, screen)
+        self.assertIn("courier", courier.name)
+        self.assertIn("screen", screen.name)
+        self.assertEqual((courier.text_count, screen.text_count), (5, 5))
