@@ -1,4 +1,3 @@
-import numpy as np
 from analytics import text
 
 

@@ -237,9 +237,7 @@ def train_and_evaluate(train, test, bgnbd_test=None, C=1.0):
         if np.isfinite(bg).any():
             # unknown BG/NBD scores rank in the middle
             figures["bgnbd"] = measure(y_test, np.where(np.isfinite(bg), bg, 0.5))
-    chosen = max(
-        figures, key=lambda m: (np.nan_to_num(figures[m]["auc"], nan=-1), m == "model")
-    )
+    chosen = max(figures, key=lambda m: (np.nan_to_num(figures[m]["auc"], nan=-1), m == "model"))
     return {
         "figures": figures,
         "chosen": chosen,

@@ -97,9 +97,7 @@ def lexicon_score(text, lexicon=None):
         if weight is not None:
             before = tokens[max(0, i - 2) : i]
             after = tokens[i + width : i + width + 1]
-            if any(t in NEGATORS_BEFORE for t in before) or any(
-                t in NEGATORS_AFTER for t in after
-            ):
+            if any(t in NEGATORS_BEFORE for t in before) or any(t in NEGATORS_AFTER for t in after):
                 weight = -weight
             total += weight
             hits += 1

@@ -129,7 +129,9 @@ class CrmCustomerChurn(models.AbstractModel):
         try:
             params = clv.fit_bgnbd(x, t_x, T, start=(company.ccm_value_state or {}).get("bgnbd"))
         except (ValueError, FloatingPointError) as error:
-            _logger.info("Churn model of %s: no BG/NBD fit as of %s: %s", company.name, cutoff, error)
+            _logger.info(
+                "Churn model of %s: no BG/NBD fit as of %s: %s", company.name, cutoff, error
+            )
             return np.full(len(frame), np.nan)
         return 1.0 - clv.bgnbd_probability_alive(params, x, t_x, T)
 
@@ -153,8 +155,7 @@ class CrmCustomerChurn(models.AbstractModel):
         names = churn.drivers(params["model"], X)
         details = self._driver_values(frame)
         drivers = [
-            json.dumps([[name, details[name][i]] for name in row])
-            for i, row in enumerate(names)
+            json.dumps([[name, details[name][i]] for name in row]) for i, row in enumerate(names)
         ]
         self.env["crm.customer.value"].flush_model()
         self.env.cr.execute(

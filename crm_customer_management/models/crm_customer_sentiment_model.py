@@ -27,7 +27,6 @@ class CrmCustomerSentimentModel(models.Model):
         "from them (5-fold cross-validation).",
     )
     lexicon_accuracy = fields.Float(
-        "Lexicon Accuracy",
         readonly=True,
         digits=(16, 3),
         help="Share of the labelled texts the lexicon alone classifies right.",

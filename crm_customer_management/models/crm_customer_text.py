@@ -2,9 +2,7 @@ from odoo import fields, models
 
 from ..analytics.text import SENTIMENTS
 
-SENTIMENT_SELECTION = list(
-    zip(SENTIMENTS, ["Negative", "Neutral", "Positive"], strict=True)
-)
+SENTIMENT_SELECTION = list(zip(SENTIMENTS, ["Negative", "Neutral", "Positive"], strict=True))
 TEXT_SOURCES = [
     ("complaint", "Complaint"),
     ("complaint_message", "Message on a complaint"),

@@ -188,19 +188,21 @@ class TestChurnAndText(DedicatedCompanyCase):
 
         # the customer's salesman sees it all; a salesman of another team sees none of it
         self.assertEqual(
-            self.env["crm.customer.text"].with_user(self.salesman).search_count(
-                [("partner_id", "=", customer.id)]
-            ),
+            self.env["crm.customer.text"]
+            .with_user(self.salesman)
+            .search_count([("partner_id", "=", customer.id)]),
             2,
         )
         other = self.other_salesman
         self.assertFalse(
-            self.env["crm.customer.text"].with_user(other).search([("partner_id", "=", customer.id)])
+            self.env["crm.customer.text"]
+            .with_user(other)
+            .search([("partner_id", "=", customer.id)])
         )
         self.assertFalse(
-            self.env["crm.customer.value"].with_user(other).search(
-                [("partner_id", "=", customer.id)]
-            )
+            self.env["crm.customer.value"]
+            .with_user(other)
+            .search([("partner_id", "=", customer.id)])
         )
         with self.assertRaises(AccessError):
             self.env["crm.customer.churn.model"].with_user(other).search([])
