@@ -63,6 +63,7 @@
         "views/crm_customer_churn_model_views.xml",
         "views/crm_customer_text_views.xml",
         "views/res_partner_churn_views.xml",
+        "views/res_config_settings_churn_views.xml",
     ],
     "demo": [
         "demo/crm_customer_need_demo.xml",

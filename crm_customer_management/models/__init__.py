@@ -47,3 +47,4 @@ from . import crm_complaint_sentiment
 from . import survey_user_input_sentiment
 from . import res_company_sentiment
 from . import res_partner_sentiment
+from . import res_config_settings_churn
