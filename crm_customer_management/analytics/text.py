@@ -21,7 +21,7 @@ NEUTRAL_BAND = 0.2
 MIN_LABELLED = 40
 MIN_CLASS = 10
 # at most this many labelled texts to train on (the most recent ones)
-MAX_TRAIN = 20000
+MAX_TRAIN = 10000
 
 _ARABIC_TO_PERSIAN = str.maketrans(
     {

@@ -19,6 +19,8 @@ _MODELS = {}
 _MODELS_LOCK = threading.Lock()
 # a negative text older than this does not move the customer any more
 ACT_DAYS = 30
+# days of documents the collection after a commit looks at (the nightly run: all)
+RECENT_DAYS = 2
 # months of complaint texts the themes are extracted for
 THEME_MONTHS = 12
 # the stages a negative text moves a customer to (through the lifecycle rules)
@@ -92,7 +94,8 @@ class CrmCustomerSentiment(models.AbstractModel):
     def _process_new(self, company):
         """Collect and score ``company``'s new texts, act on the negative ones. Returns the
         number of texts scored."""
-        self._collect(company)
+        # the documents of the last days (a failed run is caught up the next night)
+        self._collect(company, fields.Datetime.now() - timedelta(days=RECENT_DAYS))
         run = company.ccm_sentiment_model_id
         scored = self._score(company, run, only_new=True)
         if scored:
@@ -103,12 +106,14 @@ class CrmCustomerSentiment(models.AbstractModel):
     # Collection
     # ------------------------------------------------------------------
 
-    def _collect(self, company):
-        """Insert the texts not collected yet (one statement per source). Returns the number
-        of new texts."""
+    def _collect(self, company, since=None):
+        """Insert the texts not collected yet (one statement per source), among the
+        documents written since ``since`` (all when None). Returns the number of new
+        texts."""
         self.env.flush_all()
         params = {
             "company_id": company.id,
+            "since": since,
             "uid": self.env.uid,
             "nps_promoter": kpi.NPS_PROMOTER_MIN,
             "nps_detractor": kpi.NPS_DETRACTOR_MAX,
@@ -164,6 +169,7 @@ class CrmCustomerSentiment(models.AbstractModel):
               FROM crm_complaint c
              WHERE c.company_id = %(company_id)s AND c.intake_state = 'qualified'
                AND c.commercial_partner_id IS NOT NULL
+               AND (%(since)s IS NULL OR c.write_date >= %(since)s)
                AND NOT EXISTS (SELECT 1 FROM crm_customer_text t
                                 WHERE t.company_id = c.company_id
                                   AND t.source = 'complaint' AND t.res_id = c.id)
@@ -183,6 +189,7 @@ class CrmCustomerSentiment(models.AbstractModel):
                    AND a.commercial_partner_id = c.commercial_partner_id
              WHERE c.company_id = %(company_id)s AND c.intake_state = 'qualified'
                AND m.message_type IN ('email', 'comment') AND m.body IS NOT NULL
+               AND (%(since)s IS NULL OR m.create_date >= %(since)s)
                AND NOT EXISTS (SELECT 1 FROM crm_customer_text t
                                 WHERE t.company_id = c.company_id
                                   AND t.source = 'complaint_message' AND t.res_id = m.id)
@@ -226,6 +233,7 @@ class CrmCustomerSentiment(models.AbstractModel):
               LEFT JOIN crm_customer_value v ON c.id IS NULL
                    AND v.partner_id = p.commercial_partner_id
              WHERE l.answer_type IN ('text_box', 'char_box') AND NOT COALESCE(l.skipped, FALSE)
+               AND (%(since)s IS NULL OR ui.write_date >= %(since)s)
                AND COALESCE(c.company_id, v.company_id) = %(company_id)s
                AND NOT EXISTS (SELECT 1 FROM crm_customer_text t
                                 WHERE t.company_id = %(company_id)s
