@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-MANAGER = "crm_customer_management.group_manager"
-
 
 class CrmCustomerValue(models.Model):
     """Churn side of the value profile: the score the company chose (its churn model,

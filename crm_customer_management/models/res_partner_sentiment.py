@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-CCM_USER = "crm_customer_management.group_user"
+from ..const import CCM_USER
 
 
 class ResPartner(models.Model):
