@@ -32,6 +32,7 @@
         "security/crm_complaint_security.xml",
         "security/crm_customer_event_security.xml",
         "security/crm_customer_analytics_security.xml",
+        "security/crm_customer_segment_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/crm_customer_playbook_action_data.xml",
@@ -39,6 +40,7 @@
         "data/crm_customer_department_data.xml",
         "data/crm_customer_need_category_data.xml",
         "data/crm_complaint_data.xml",
+        "data/crm_customer_segment_data.xml",
         "views/crm_customer_department_views.xml",
         "views/crm_customer_need_category_views.xml",
         "views/crm_customer_need_views.xml",
@@ -67,6 +69,7 @@
         "views/crm_customer_text_views.xml",
         "views/res_partner_churn_views.xml",
         "views/res_config_settings_churn_views.xml",
+        "views/crm_customer_segment_views.xml",
     ],
     "demo": [
         "demo/crm_customer_need_demo.xml",

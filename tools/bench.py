@@ -399,6 +399,106 @@ def op_churn_score(env, ctx):
     return run, None, {"seconds": 3}, setup
 
 
+def behaviour_ari(env, company):
+    """Adjusted Rand index of the customers' clusters against the generator's latent
+    behaviour profiles (partner reference ``behaviour:<name>``), or None without them."""
+    from sklearn.metrics import adjusted_rand_score  # noqa: PLC0415
+
+    env.cr.execute(
+        """SELECT v.cluster_id, p.ref FROM crm_customer_value v
+             JOIN res_partner p ON p.id = v.partner_id
+            WHERE v.company_id = %s AND v.cluster_id IS NOT NULL
+              AND p.ref LIKE 'behaviour:%%'""",
+        [company.id],
+    )
+    rows = env.cr.fetchall()
+    if not rows:
+        return None
+    return adjusted_rand_score([r[1] for r in rows], [r[0] for r in rows]), len(rows)
+
+
+def op_clusters(env, ctx):
+    Cluster = env["crm.customer.cluster"]
+    result = Cluster._run(ctx["company"])
+    ari = behaviour_ari(env, ctx["company"])
+    clusters = Cluster.search([("company_id", "=", ctx["company"].id)])
+    print(f"clustering: k = {result.k} (silhouette {result.silhouette:.2f})")
+    for c in clusters:
+        print(f"  {c.name:12s} {c.size:>8,} customers  {c.description}")
+    if ari:
+        print(f"clustering against the latent behaviour profiles: ARI {ari[0]:.3f} on {ari[1]:,}")
+    env.cr.rollback()
+    env.invalidate_all()
+
+    def run():
+        Cluster._run(ctx["company"])
+
+    return run, None, {"seconds": 10, "memory_mb": 1024}
+
+
+def op_segments(env, ctx):
+    Segment = env["crm.customer.segment"]
+    company = ctx["company"]
+    countries = env["crm.customer.value"]._read_group(
+        [("company_id", "=", company.id)],
+        ["country_id"],
+        ["__count"],
+        order="__count desc",
+        limit=2,
+    )
+    # beside the seeded examples, the kinds of rules people write
+    Segment.create(
+        [
+            {
+                "name": f"Top 20 % in {country.name}",
+                "kind": "geographic",
+                "top_percent": 20,
+                "rule_domain": str([("country_id", "=", country.id)]),
+                "company_id": company.id,
+            }
+            for country, _count in countries
+        ]
+        + [
+            {
+                "name": "Most valuable",
+                "rule_domain": "[('value_tier', '=', 'mvc')]",
+                "company_id": company.id,
+            },
+            {
+                "name": "At risk RFM",
+                "rule_domain": "[('rfm_segment', 'in', ['at_risk', 'cannot_lose'])]",
+                "company_id": company.id,
+            },
+            {
+                "name": "Big baskets",
+                "rule_domain": "[('avg_order_value', '>', 1000)]",
+                "company_id": company.id,
+            },
+            {
+                "name": "Companies paying late",
+                "rule_domain": str(
+                    [("partner_id.is_company", "=", True), ("late_payment_share", ">", 50)]
+                ),
+                "company_id": company.id,
+            },
+        ]
+    )
+    segments = Segment.search([("company_id", "=", company.id), ("kind", "!=", "manual")])
+    print(f"segments: {len(segments)} rule segments refreshed from empty (every member enters)")
+
+    def setup():
+        # the worst case: every member enters and is written to the history
+        env.cr.execute(
+            "DELETE FROM crm_customer_segment_member_rel WHERE segment_id = ANY(%s)",
+            [segments.ids],
+        )
+
+    def run():
+        segments._refresh_members()
+
+    return run, None, {"seconds": 3}, setup
+
+
 TEXT_COUNT = 100_000
 LABELLED_SHARE = 5  # one text in five is a labelled survey comment
 PRAISE = [
@@ -560,6 +660,8 @@ OPERATIONS = {
     "text: sentiment of all texts": op_text_bulk,
     "text: sentiment of one new text": op_text_one,
     "text: themes of a year": op_text_themes,
+    "clusters: all customers": op_clusters,
+    "segments: refresh all rule segments": op_segments,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).

@@ -52,3 +52,15 @@ from . import survey_user_input_sentiment
 from . import res_company_sentiment
 from . import res_partner_sentiment
 from . import res_config_settings_churn
+from . import crm_customer_segment
+from . import crm_customer_segment_refresh
+from . import crm_customer_segment_history
+from . import crm_customer_segment_member
+from . import crm_customer_cluster
+from . import crm_customer_value_segment
+from . import res_partner_segment
+from . import res_company_segment
+from . import crm_customer_playbook_action_segment
+from . import crm_customer_lifecycle_segment
+from . import crm_customer_kpi_segment
+from . import res_config_settings_segment
