@@ -60,7 +60,7 @@ class CrmCustomerLifecycleHistory(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # one current stage per customer and company; the reports join on it
         self.env.cr.execute(
             """
@@ -68,6 +68,7 @@ class CrmCustomerLifecycleHistory(models.Model):
                 ON crm_customer_lifecycle_history (partner_id, company_id) WHERE is_current
             """
         )
+        return res
 
     @api.model
     def _selection_document_ref(self):
