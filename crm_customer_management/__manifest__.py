@@ -22,7 +22,7 @@
         "portal",
         "rating",
     ],
-    "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn"]},
     "data": [
         "security/crm_customer_management_groups.xml",
         "security/ir.model.access.csv",
@@ -31,6 +31,7 @@
         "security/crm_customer_kpi_security.xml",
         "security/crm_complaint_security.xml",
         "security/crm_customer_event_security.xml",
+        "security/crm_customer_analytics_security.xml",
         "security/crm_customer_segment_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
@@ -62,6 +63,12 @@
         "wizard/crm_customer_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_management_menus.xml",
+        # churn model and text mining (after the menus they hang under)
+        "data/crm_customer_analytics_cron_data.xml",
+        "views/crm_customer_churn_model_views.xml",
+        "views/crm_customer_text_views.xml",
+        "views/res_partner_churn_views.xml",
+        "views/res_config_settings_churn_views.xml",
         "views/crm_customer_segment_views.xml",
     ],
     "demo": [

@@ -28,19 +28,23 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_lifecycle_stage(self):
         # the stage is the customer's, shown to whoever may read the partner
-        states = (
-            self.env["crm.customer.lifecycle.state"]
+        moves = (
+            self.env["crm.customer.lifecycle.history"]
             .sudo()
             .search_fetch(
-                [("partner_id", "in", self.ids), ("company_id", "=", self.env.company.id)],
-                ["partner_id", "stage", "date"],
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("is_current", "=", True),
+                ],
+                ["partner_id", "stage_to", "date"],
             )
         )
-        by_partner = {state.partner_id.id: state for state in states}
+        by_partner = {move.partner_id.id: move for move in moves}
         for partner in self:
-            state = by_partner.get(partner.id)
-            partner.lifecycle_stage = state.stage if state else False
-            partner.lifecycle_stage_date = state.date if state else False
+            move = by_partner.get(partner.id)
+            partner.lifecycle_stage = move.stage_to if move else False
+            partner.lifecycle_stage_date = move.date.date() if move else False
 
     def _search_lifecycle_stage(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
@@ -49,13 +53,10 @@ class ResPartner(models.Model):
         positive = operator in ("=", "in")
         keep_unclassified = False in stages
         stages = [s for s in stages if s]
-        Query = self.env["crm.customer.lifecycle.state"].sudo()
-        classified = Query._search(
-            [("company_id", "=", self.env.company.id), ("stage", "in", stages)]
-        ).subselect("partner_id")
-        any_stage = Query._search([("company_id", "=", self.env.company.id)]).subselect(
-            "partner_id"
-        )
+        History = self.env["crm.customer.lifecycle.history"].sudo()
+        current = [("company_id", "=", self.env.company.id), ("is_current", "=", True)]
+        classified = History._search([*current, ("stage_to", "in", stages)]).subselect("partner_id")
+        any_stage = History._search(current).subselect("partner_id")
         domain = [("id", "in", classified)]
         if keep_unclassified:
             domain = ["|", ("id", "not in", any_stage), *domain]

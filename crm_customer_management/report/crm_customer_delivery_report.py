@@ -24,7 +24,7 @@ class CrmCustomerDeliveryReport(models.Model):
             "location_dest_id",
         ],
         "res.partner": ["commercial_partner_id", "user_id"],
-        "crm.customer.lifecycle.state": ["partner_id", "company_id", "stage"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 

@@ -21,7 +21,7 @@ class CrmCustomerNpsReport(models.Model):
         "survey.survey": ["ccm_satisfaction_kind"],
         "crm.complaint": ["survey_answer_id", "company_id", "commercial_partner_id"],
         "res.partner": ["commercial_partner_id", "user_id"],
-        "crm.customer.lifecycle.state": ["partner_id", "company_id", "stage"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 

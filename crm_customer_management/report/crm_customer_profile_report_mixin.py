@@ -25,7 +25,9 @@ class CrmCustomerProfileReportMixin(models.AbstractModel):
 
     def _select_profile(self, company):
         """The profile columns for the rows of company column ``company`` (a constant)."""
-        return f"v.value_tier, v.rfm_segment, COALESCE(ls.stage, '{NO_STAGE}') AS lifecycle_stage"
+        return (
+            f"v.value_tier, v.rfm_segment, COALESCE(ls.stage_to, '{NO_STAGE}') AS lifecycle_stage"
+        )
 
     def _from_profile(self, partner, company):
         """The value profile and the lifecycle stage of commercial partner ``partner`` in
@@ -34,6 +36,6 @@ class CrmCustomerProfileReportMixin(models.AbstractModel):
         return (
             f"LEFT JOIN crm_customer_value v"
             f" ON v.partner_id = {partner} AND v.company_id = {company}"
-            f" LEFT JOIN crm_customer_lifecycle_state ls"
-            f" ON ls.partner_id = {partner} AND ls.company_id = {company}"
+            f" LEFT JOIN crm_customer_lifecycle_history ls"
+            f" ON ls.partner_id = {partner} AND ls.company_id = {company} AND ls.is_current"
         )

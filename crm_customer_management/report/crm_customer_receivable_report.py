@@ -31,7 +31,7 @@ class CrmCustomerReceivableReport(models.Model):
             "company_id",
         ],
         "res.partner": ["user_id"],
-        "crm.customer.lifecycle.state": ["partner_id", "company_id", "stage"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 
