@@ -9,10 +9,19 @@ class CrmComplaint(models.Model):
 
     _inherit = "crm.complaint"
 
-    sentiment = fields.Selection(SENTIMENT_SELECTION, readonly=True, copy=False)
-    sentiment_score = fields.Float(readonly=True, copy=False, digits=(16, 2))
+    # internal: the customer (portal) never reads how his words were scored
+    sentiment = fields.Selection(
+        SENTIMENT_SELECTION, readonly=True, copy=False, groups="base.group_user"
+    )
+    sentiment_score = fields.Float(
+        readonly=True, copy=False, digits=(16, 2), groups="base.group_user"
+    )
     customer_text_ids = fields.One2many(
-        "crm.customer.text", "complaint_id", string="Customer Texts", readonly=True
+        "crm.customer.text",
+        "complaint_id",
+        string="Customer Texts",
+        readonly=True,
+        groups="base.group_user",
     )
 
     @api.model_create_multi
