@@ -156,7 +156,12 @@ class Showcase:
     def ref(self, xmlid):
         return self.env.ref(f"{MOD}.{xmlid}")
 
-    # -- settings and costs ------------------------------------------------
+    # -- logins, settings and costs ----------------------------------------
+    def salesperson_logins(self):
+        """The salespeople log in with their login as password (documented in the README)."""
+        for user in self.env["res.users"].search([("login", "=like", "ccm.sales%")]):
+            user.password = user.login
+
     def unit_costs(self):
         self.company.write(
             {
@@ -643,6 +648,7 @@ class Showcase:
         costs, needs, the lifecycle history, then complaints and answers (which the past
         evaluations must not see)."""
         t = time.time()
+        self.salesperson_logins()
         self.unit_costs()
         self.campaign_costs(gen.campaigns)
         self.acquisition_costs()
