@@ -7,7 +7,7 @@ SEED ?= 42
 BENCH_SIZE := $(if $(filter command line environment,$(origin SIZE)),$(SIZE),100000)
 ENV := . tools/env.sh
 
-.PHONY: help setup run stop shell test test-pure test-compat lint bench demo-data pg-stop readme
+.PHONY: help setup run stop shell test test-pure test-compat lint bench demo-data pg-stop readme i18n
 
 help:
 	@echo "make run        setup, create the demo database once, serve Odoo on http://localhost:8069"
@@ -16,7 +16,10 @@ help:
 	@echo "make test-compat Odoo's own tests of crm, sale, stock, account... without and with the addon"
 	@echo "make stop       stop Odoo and the private PostgreSQL cluster"
 	@echo "make shell      Odoo shell on the demo database"
-	@echo "make bench      benchmark (SIZE=100000 customers by default)"
+	@echo "make bench      benchmark (SIZE=100000 customers by default; exits 1 when a target is"
+	@echo "                missed, REPORT_ONLY=1 only reports)"
+	@echo "make demo-data  run the data generator on the demo database (SIZE=200 customers)"
+	@echo "make i18n       export the translation template (.pot) and update i18n/fa.po from it"
 	@echo "make lint       ruff and pylint-odoo"
 	@echo "make setup      find or download Odoo 18.0, build the virtualenv, start PostgreSQL"
 
@@ -51,7 +54,11 @@ lint: setup
 
 bench: setup
 	@$(ENV); PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/python" tools/bench.py \
-		-c "$$CCM_CONF" --customers $(BENCH_SIZE) --seed $(SEED) $(BENCH_ARGS)
+		-c "$$CCM_CONF" --customers $(BENCH_SIZE) --seed $(SEED) \
+		$(if $(REPORT_ONLY),--report-only) $(BENCH_ARGS)
+
+i18n: setup
+	@bash tools/i18n.sh
 
 readme:
 	@bash tools/readme.sh

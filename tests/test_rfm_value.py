@@ -18,7 +18,7 @@ def test_quintile_scores_of_ten_customers():
 def test_rfm_score_string_segment_and_missing_data():
     frame, cuts = rfm.rfm_scores([1, 300, np.nan], [10, 1, np.nan], [1000, 5, np.nan])
     assert list(frame["rfm_score"]) == ["555", "111", None]
-    assert list(frame["rfm_segment"]) == ["champions", "lost", None]
+    assert list(frame["rfm_segment"]) == ["champions", "lost", "no_order"]
     # scoring a single customer against the same population
     one, _ = rfm.rfm_scores([1], [10], [1000], cuts=cuts)
     assert one["rfm_score"][0] == "555"

@@ -8,7 +8,8 @@ Each measured operation runs ``--repeat`` times inside a savepoint that is rolle
 every run sees the same data; the median wall time and the peak memory (resident set of this
 process, sampled every 5 ms) are printed with the ratio to a bare-SQL baseline on the same
 data, and the target where the issue sets one. Results are also written as JSON to
-``<cache>/bench-<customers>.json``.
+``<cache>/bench-<customers>.json``. It exits 1 when a target is missed, unless
+``--report-only``.
 
 Operations register themselves in ``OPERATIONS`` (name -> function(env, ctx) returning a
 callable and the baseline's name); each feature adds its own.
@@ -44,6 +45,11 @@ def parse_args(argv):
         "--no-upgrade", action="store_true", help="do not upgrade the addon in a reused database"
     )
     parser.add_argument("--output", default=None, help="JSON result file")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="exit 0 even when a target is missed (the misses are still printed)",
+    )
     parser.add_argument(
         "--posts", type=int, default=1000, help="invoices posted to measure the posting overhead"
     )
@@ -231,7 +237,7 @@ def op_lifecycle_first(env, ctx):
     def setup():
         reset_lifecycle(env, ctx["company"])
 
-    return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 30}, setup
+    return lambda: service._evaluate(ctx["company"]), "orders by customer", {"seconds": 10}, setup
 
 
 def op_lifecycle_nightly(env, ctx):
@@ -281,7 +287,7 @@ def op_report_cohorts(env, ctx):
     run = _grouped_read(
         env, "crm.customer.cohort.report", ["cohort_month:month", "month_offset"], ["retention:sum"]
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_funnel(env, ctx):
@@ -296,14 +302,14 @@ def op_report_funnel(env, ctx):
     def setup():
         env["crm.customer.lifecycle"]._evaluate(ctx["company"])
 
-    return run, None, {"seconds": 1}, setup
+    return run, None, {"seconds": 0.5}, setup
 
 
 def op_report_values(env, ctx):
     run = _grouped_read(
         env, "crm.customer.value", ["value_tier", "rfm_segment"], ["__count", "net_value:sum"]
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_deliveries(env, ctx):
@@ -313,7 +319,7 @@ def op_report_deliveries(env, ctx):
         ["value_tier", "kind"],
         ["__count", "late:avg", "delay_days:avg"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_report_receivables(env, ctx):
@@ -323,7 +329,7 @@ def op_report_receivables(env, ctx):
         ["value_tier", "aging"],
         ["__count", "residual:sum", "overdue:sum"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_complaint_escalation(env, ctx):
@@ -339,7 +345,7 @@ def op_complaint_report(env, ctx):
         ["root_cause_id", "severity"],
         ["__count", "hours_to_resolution:avg", "sla_met:avg", "compensation_amount:sum"],
     )
-    return run, None, {"seconds": 1}
+    return run, None, {"seconds": 0.5}
 
 
 def op_events_drain(env, ctx):
@@ -533,18 +539,29 @@ def build_database(args, db):
     subprocess.run(["vacuumdb", "-q", "-z", "-d", db], check=True, env=env)
 
 
-COMPLAINTS = 1_000_000
-OPEN_COMPLAINTS = 100_000
-BREACHED = 1_000
+# Complaints per generated customer: 10 (1,000,000 at 100,000 customers), one open in ten,
+# one customer in a hundred with an open complaint past its first-response deadline.
+COMPLAINTS_PER_CUSTOMER = 10
 
 
-def ensure_complaints(env, company):
-    """1,000,000 complaints written set-based, once: 100,000 open (1,000 of them past their
-    first-response deadline, not escalated yet), the rest resolved and closed over two years."""
+def complaint_counts(customers):
+    """(total, open, breached) benchmark complaints for a database of ``customers``."""
+    return customers * COMPLAINTS_PER_CUSTOMER, customers, max(customers // 100, 1)
+
+
+def ensure_complaints(env, company, customers):
+    """10 complaints per customer written set-based, once for a size: one in ten open (one
+    customer in a hundred past its first-response deadline, not escalated yet), the rest
+    resolved and closed over two years. A database holding another count (an older run's
+    fixed 1,000,000) gets its benchmark complaints rewritten."""
+    total, open_count, breached = complaint_counts(customers)
     cr = env.cr
-    cr.execute("SELECT COUNT(*) FROM crm_complaint")
-    if cr.fetchone()[0] >= COMPLAINTS:
+    cr.execute("SELECT COUNT(*) FROM crm_complaint WHERE name LIKE %s", ["CMPB/%"])
+    existing = cr.fetchone()[0]
+    if existing == total:
         return
+    if existing:
+        cr.execute("DELETE FROM crm_complaint WHERE name LIKE %s", ["CMPB/%"])
     t = time.time()
     ref = env.ref
     stages = {
@@ -602,14 +619,14 @@ def ensure_complaints(env, company):
             "categories": categories,
             "causes": causes,
             "partners": partners,
-            "total": COMPLAINTS,
-            "open": OPEN_COMPLAINTS,
-            "breached": BREACHED,
+            "total": total,
+            "open": open_count,
+            "breached": breached,
             **stages,
         },
     )
     cr.commit()
-    print(f"  {COMPLAINTS:,} complaints written in {time.time() - t:.0f} s", flush=True)
+    print(f"  {total:,} complaints written in {time.time() - t:.0f} s", flush=True)
     subprocess.run(["vacuumdb", "-q", "-z", "-d", cr.dbname, "-t", "crm_complaint"], check=True)
 
 
@@ -670,6 +687,9 @@ def main(argv=None):
     from odoo.tools import config  # noqa: PLC0415
 
     config.parse_config(["-c", args.config, "--log-level=warn"])
+    # every client this run starts (odoo-bin, the generator, vacuumdb, psql): no NOTICE, and
+    # no WARNING for the shared catalogs that only a superuser may vacuum
+    os.environ["PGOPTIONS"] = "-c client_min_messages=error"
     db = f"ccm_bench_{args.customers}"
     if args.rebuild or not database_ready(db, args.customers):
         build_database(args, db)
@@ -705,7 +725,7 @@ def main(argv=None):
             "all_partner_ids": ids,
         }
         if any(name.startswith("complaints") for name in selected(args)):
-            ensure_complaints(env, company)
+            ensure_complaints(env, company, args.customers)
         ensure_lifecycle_current(env, company)
         sizes = data_sizes(env, company)
         results["data"] = sizes
@@ -774,7 +794,7 @@ def main(argv=None):
     print(f"\nresults written to {out}")
     if failed:
         print("targets missed: " + ", ".join(failed))
-        return 1
+        return 0 if args.report_only else 1
     return 0
 
 

@@ -2,7 +2,8 @@
 # Common settings of the project's tooling; sourced by the other scripts and bin/odoo.
 #
 # Where things live (all outside the clone, so every clone on the machine shares them):
-#   ODOO_SOURCE   an Odoo 18.0 source tree (odoo-bin + odoo/); default: the cache below
+#   ODOO_SOURCE   an Odoo 18.0 source tree (odoo-bin + odoo/); default: the one last given
+#                 (remembered in $CCM_CACHE/config), else the cache below
 #   CCM_CACHE     ${XDG_CACHE_HOME:-$HOME/.cache}/crm-customer-management
 #   CCM_VENV      the virtualenv, keyed by Python version + Odoo and our requirements
 #   CCM_PGDATA    the private PostgreSQL cluster (unix socket in CCM_PGRUN, port CCM_PGPORT)
@@ -10,6 +11,13 @@
 
 CCM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CCM_CACHE="${CCM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crm-customer-management}"
+# An ODOO_SOURCE given once is remembered in the cache's config file (by make setup, once it
+# has checked the tree), so the next shell finds it without it; giving another one replaces it.
+CCM_USER_CONF="$CCM_CACHE/config"
+CCM_ODOO_SOURCE_GIVEN="${ODOO_SOURCE:-}"
+if [ -z "${ODOO_SOURCE:-}" ] && [ -f "$CCM_USER_CONF" ]; then
+  ODOO_SOURCE="$(sed -n 's/^ODOO_SOURCE=//p' "$CCM_USER_CONF" | tail -1)"
+fi
 ODOO_SOURCE="${ODOO_SOURCE:-$CCM_CACHE/odoo-18.0}"
 CCM_PYTHON="${CCM_PYTHON:-python3.11}"
 command -v "$CCM_PYTHON" >/dev/null 2>&1 || CCM_PYTHON=python3
@@ -24,7 +32,20 @@ ccm_require_odoo() {
   ccm_die "no Odoo 18.0 source tree at $ODOO_SOURCE.
   Provide one with ODOO_SOURCE=/path/to/odoo (a checkout of the 18.0 branch: odoo-bin,
   odoo/, requirements.txt), or put it at $CCM_CACHE/odoo-18.0,
-  or run 'make setup' on a machine with internet access to download the official nightly."
+  or run 'make setup' on a machine with internet access to download the official nightly.
+  (A remembered ODOO_SOURCE is in $CCM_USER_CONF: edit or delete that line to forget it.)"
+}
+
+# Remember an explicitly given ODOO_SOURCE (absolute path) for the next shells.
+ccm_remember_odoo_source() {
+  [ -n "$CCM_ODOO_SOURCE_GIVEN" ] || return 0
+  local abs
+  abs="$(cd "$CCM_ODOO_SOURCE_GIVEN" && pwd)"
+  [ "$(sed -n 's/^ODOO_SOURCE=//p' "$CCM_USER_CONF" 2>/dev/null | tail -1)" = "$abs" ] && return 0
+  mkdir -p "$CCM_CACHE"
+  { grep -v '^ODOO_SOURCE=' "$CCM_USER_CONF" 2>/dev/null || true; echo "ODOO_SOURCE=$abs"; } \
+    >"$CCM_USER_CONF.tmp" && mv "$CCM_USER_CONF.tmp" "$CCM_USER_CONF"
+  ccm_info "ODOO_SOURCE=$abs remembered in $CCM_USER_CONF (used when ODOO_SOURCE is not set)"
 }
 
 # Bump when tools/setup.sh changes how the venv is built.

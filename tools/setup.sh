@@ -30,6 +30,7 @@ grep -q "version_info = (18, 0" "$ODOO_SOURCE/odoo/release.py" \
   || ccm_die "$ODOO_SOURCE is not Odoo 18.0 (see odoo/release.py)"
 [ -f "$ODOO_SOURCE/requirements.txt" ] \
   || ccm_die "$ODOO_SOURCE has no requirements.txt: give a complete Odoo 18.0 source tree"
+ccm_remember_odoo_source
 
 # 2. virtualenv (shared by every clone; rebuilt only when its key changes)
 "$CCM_PYTHON" -c 'import sys; assert sys.version_info[:2] >= (3, 10)' 2>/dev/null \

@@ -6,8 +6,8 @@ derived columns plus the population state (RFM breakpoints, fitted BG/NBD and Ga
 parameters) that a later single-customer refresh reuses.
 
 Raw columns (missing ones count as 0/NaN):
-    order_count, order_amount (untaxed, lifetime), last_order_date (datetime64),
-    purchase_days (distinct order days), first_purchase_date, last_purchase_date,
+    order_count, order_amount (untaxed, lifetime), first_order_date, last_order_date
+    (datetime64), order_days (distinct days with a confirmed order),
     repeat_amount (amount of the orders after the first order day),
     revenue, revenue_12m, margin, margin_12m,
     paid_amount, paid_delay_amount (sum of amount x delay days), paid_count, paid_late_count,
@@ -108,21 +108,17 @@ def build_profiles(raw, today, config=None, state=None):
         out[col] = scores[col].to_numpy()
 
     # Future value: BG/NBD + Gamma-Gamma, time in days
-    purchase_days = _col(raw, "purchase_days")
-    x = np.maximum(purchase_days - 1, 0)
+    order_days = _col(raw, "order_days")
+    x = np.maximum(order_days - 1, 0)
     first = (
-        raw["first_purchase_date"]
-        if "first_purchase_date" in raw
-        else pd.Series(pd.NaT, index=raw.index)
+        raw["first_order_date"] if "first_order_date" in raw else pd.Series(pd.NaT, index=raw.index)
     )
     last = (
-        raw["last_purchase_date"]
-        if "last_purchase_date" in raw
-        else pd.Series(pd.NaT, index=raw.index)
+        raw["last_order_date"] if "last_order_date" in raw else pd.Series(pd.NaT, index=raw.index)
     )
     t_x = np.nan_to_num(_days_between(last, first))
     T = _days_between(pd.Series(today, index=raw.index), first)
-    buyers = (purchase_days > 0) & np.isfinite(T) & (T >= t_x)
+    buyers = (order_days > 0) & np.isfinite(T) & (T >= t_x)
     T = np.where(buyers, T, 0.0)
     m = np.nan_to_num(_ratio(_col(raw, "repeat_amount"), x))
     if "bgnbd" not in state and "gg" not in state:

@@ -24,6 +24,8 @@ SEGMENTS = [
     ("cannot_lose", "Cannot lose them"),
     ("hibernating", "Hibernating"),
     ("lost", "Lost"),
+    # not scored: no confirmed order (a profile from invoices or complaints only)
+    ("no_order", "No order yet"),
 ]
 
 
@@ -89,5 +91,5 @@ def rfm_scores(recency_days, frequency, monetary, cuts=None):
     has = (r > 0) & (f > 0) & (m > 0)
     digits = np.char.add(np.char.add(r.astype(str), f.astype(str)), m.astype(str))
     out["rfm_score"] = pd.Series(np.where(has, digits, None), dtype=object)
-    out["rfm_segment"] = pd.Series(np.where(has, segment(r, f, m), None), dtype=object)
+    out["rfm_segment"] = pd.Series(np.where(has, segment(r, f, m), "no_order"), dtype=object)
     return out, cuts

@@ -3,7 +3,7 @@ from . import crm_customer_need_category
 from . import crm_customer_need
 from . import crm_customer_value
 from . import crm_customer_value_refresh
-from . import res_company
+from . import res_company_value
 from . import res_config_settings
 from . import res_partner
 from . import res_partner_value
@@ -17,6 +17,8 @@ from . import res_company_lifecycle
 from . import crm_customer_lifecycle_history
 from . import crm_customer_playbook_action
 from . import crm_customer_lifecycle
+from . import crm_customer_lifecycle_gather
+from . import crm_customer_lifecycle_playbook
 from . import res_partner_lifecycle
 from . import survey_survey
 from . import survey_user_input
@@ -28,6 +30,8 @@ from . import crm_complaint_category
 from . import crm_complaint_root_cause
 from . import crm_complaint_sla
 from . import crm_complaint
+from . import crm_complaint_escalation
+from . import crm_complaint_recovery
 from . import account_move_complaint
 from . import stock_picking_complaint
 from . import crm_customer_event

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..const import CCM_MANAGER
 from ..tools.cron import try_lock_company
 
 _logger = logging.getLogger(__name__)
@@ -323,7 +324,7 @@ class CrmCustomerEvent(models.Model):
     # ------------------------------------------------------------------
 
     def _check_manager(self):
-        if not (self.env.su or self.env.user.has_group("crm_customer_management.group_manager")):
+        if not (self.env.su or self.env.user.has_group(CCM_MANAGER)):
             raise AccessError(
                 self.env._("Only Customer Management managers can process customer events.")
             )

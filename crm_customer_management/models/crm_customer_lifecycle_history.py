@@ -2,22 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..analytics.lifecycle import STAGES
-
-LIFECYCLE_STAGES = [
-    ("target", "Target"),
-    ("enquiry", "Enquiry"),
-    ("acquired", "Acquired"),
-    ("onboarding", "Onboarding"),
-    ("known", "Known"),
-    ("developing", "Developing"),
-    ("retained", "Retained"),
-    ("at_risk", "At Risk"),
-    ("dissatisfied", "Dissatisfied"),
-    ("lost", "Lost"),
-    ("won_back", "Won Back"),
-]
-assert tuple(k for k, _ in LIFECYCLE_STAGES) == STAGES
+from ..const import CCM_MANAGER, LIFECYCLE_STAGES
 
 TRIGGERS = [("event", "Event"), ("scheduled", "Scheduled"), ("manual", "Manual")]
 
@@ -108,7 +93,7 @@ class CrmCustomerLifecycleHistory(models.Model):
     def _claim_held_playbooks(self):
         """The held rows among these, locked against a second manager doing the same, as
         superuser; AccessError for anyone but a Customer Management manager."""
-        if not self.env.user.has_group("crm_customer_management.group_manager"):
+        if not self.env.user.has_group(CCM_MANAGER):
             raise AccessError(
                 self.env._("Only Customer Management managers can run or discard held playbooks.")
             )

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .crm_customer_lifecycle_history import LIFECYCLE_STAGES
+from ..const import LIFECYCLE_STAGES
 
 
 class CrmCustomerPlaybookAction(models.Model):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..analytics import rfm, value
+from ..const import CCM_MANAGER
 from ..tools.cron import run_per_company
 
 RFM_SEGMENTS = rfm.SEGMENTS
@@ -171,7 +172,7 @@ class CrmCustomerValue(models.Model):
 
     @api.model
     def action_refresh_all(self):
-        if not self.env.user.has_group("crm_customer_management.group_manager"):
+        if not self.env.user.has_group(CCM_MANAGER):
             raise UserError(
                 self.env._("Only Customer Management managers can refresh all customers.")
             )

@@ -1,13 +1,13 @@
 from odoo import api, fields, models
 
-CCM_USER = "crm_customer_management.group_user"
+from ..const import CCM_USER
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     customer_need_ids = fields.One2many(
-        "crm.customer.need", "lead_id", string="Needs", groups="crm_customer_management.group_user"
+        "crm.customer.need", "lead_id", string="Needs", groups=CCM_USER
     )
     # Lifecycle: the pre-customer part of the QCI cycle
     lifecycle_stage = fields.Selection(

@@ -5,8 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..analytics.value import completeness
-
-CCM_USER = "crm_customer_management.group_user"
+from ..const import CCM_USER
 
 
 class ResPartner(models.Model):

@@ -1,8 +1,6 @@
 from odoo import fields, models
 
-from .crm_customer_lifecycle_history import LIFECYCLE_STAGES
-
-CCM_USER = "crm_customer_management.group_user"
+from ..const import CCM_USER, LIFECYCLE_STAGES
 
 
 class ResPartner(models.Model):

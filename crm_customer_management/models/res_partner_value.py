@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-CCM_USER = "crm_customer_management.group_user"
+from ..const import CCM_USER
+
 # customers one click (or one RPC call) may refresh at once; the nightly run does the rest
 REFRESH_MAX_PARTNERS = 100
 

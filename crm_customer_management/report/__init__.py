@@ -1,3 +1,4 @@
+from . import crm_customer_profile_report_mixin
 from . import crm_customer_lifecycle_report
 from . import crm_customer_cohort_report
 from . import crm_customer_nps_report

@@ -1,8 +1,5 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES
-from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
-
 
 class CrmCustomerDeliveryReport(models.Model):
     """Deliveries to and returns from customers, with the customer's tier, RFM segment and
@@ -11,6 +8,7 @@ class CrmCustomerDeliveryReport(models.Model):
     of any group; ``delay_days`` is how late they were."""
 
     _name = "crm.customer.delivery.report"
+    _inherit = ["crm.customer.profile.report.mixin"]
     _description = "Customer Deliveries and Returns"
     _auto = False
     _order = "date desc"
@@ -45,9 +43,6 @@ class CrmCustomerDeliveryReport(models.Model):
     delay_days = fields.Float(
         "Days Late", readonly=True, aggregator="avg", help="Late deliveries only."
     )
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
     nbr_deliveries = fields.Integer("# Deliveries", readonly=True)
     nbr_returns = fields.Integer("# Returns", readonly=True)
 
@@ -56,7 +51,7 @@ class CrmCustomerDeliveryReport(models.Model):
         return f"{self._select()} {self._from()} {self._where()}"
 
     def _select(self):
-        return """
+        return f"""
             SELECT sp.id, sp.id AS picking_id, sp.date_done AS date, sp.company_id,
                    p.commercial_partner_id AS partner_id, cp.user_id,
                    CASE WHEN dst.usage = 'customer' THEN 'delivery' ELSE 'return' END AS kind,
@@ -68,14 +63,13 @@ class CrmCustomerDeliveryReport(models.Model):
                         THEN EXTRACT(EPOCH FROM sp.date_done
                                      - COALESCE(sp.date_deadline, sp.scheduled_date)) / 86400.0
                         END AS delay_days,
-                   v.value_tier, v.rfm_segment,
-                   cp.lifecycle_stage ->> sp.company_id::text AS lifecycle_stage,
+                   {self._select_profile("sp.company_id")},
                    CASE WHEN dst.usage = 'customer' THEN 1 ELSE 0 END AS nbr_deliveries,
                    CASE WHEN dst.usage = 'customer' THEN 0 ELSE 1 END AS nbr_returns
         """
 
     def _from(self):
-        return """
+        return f"""
               FROM stock_picking sp
               JOIN stock_location src ON src.id = sp.location_id
               JOIN stock_location dst ON dst.id = sp.location_dest_id
@@ -83,8 +77,7 @@ class CrmCustomerDeliveryReport(models.Model):
               -- LEFT JOINs on unique keys: PostgreSQL drops them from a grouped read
               -- that does not use their columns
               LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              LEFT JOIN crm_customer_value v
-                     ON v.partner_id = p.commercial_partner_id AND v.company_id = sp.company_id
+              {self._from_profile("p.commercial_partner_id", "sp.company_id")}
         """
 
     def _where(self):

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES, TRIGGERS
+from ..const import LIFECYCLE_STAGES, NO_STAGE, stages_in_cycle_order
+from ..models.crm_customer_lifecycle_history import TRIGGERS
 
 
 class CrmCustomerLifecycleReport(models.Model):
@@ -32,8 +33,16 @@ class CrmCustomerLifecycleReport(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     country_id = fields.Many2one("res.country", readonly=True)
     industry_id = fields.Many2one("res.partner.industry", readonly=True)
-    stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
-    stage_from = fields.Selection(LIFECYCLE_STAGES, string="Previous Stage", readonly=True)
+    # the funnel shows every stage, in the cycle's order, also the empty ones
+    stage = fields.Selection(
+        LIFECYCLE_STAGES, readonly=True, group_expand="_read_group_expand_stage"
+    )
+    stage_from = fields.Selection(
+        [(NO_STAGE, "No Previous Stage"), *LIFECYCLE_STAGES],
+        string="Previous Stage",
+        readonly=True,
+        group_expand="_read_group_expand_stage_from",
+    )
     trigger = fields.Selection(TRIGGERS, readonly=True)
     date_start = fields.Datetime("Entered", readonly=True)
     date_end = fields.Datetime("Left", readonly=True)
@@ -54,10 +63,17 @@ class CrmCustomerLifecycleReport(models.Model):
             )
         """
 
+    def _read_group_expand_stage(self, values, domain):
+        return [key for key, _label in LIFECYCLE_STAGES]
+
+    def _read_group_expand_stage_from(self, values, domain):
+        return stages_in_cycle_order(values)
+
     def _select(self):
-        return """
+        return f"""
             SELECT s.id, s.partner_id, s.company_id, p.user_id, u.sale_team_id AS team_id,
-                   p.country_id, p.industry_id, s.stage_to AS stage, s.stage_from, s.trigger,
+                   p.country_id, p.industry_id, s.stage_to AS stage,
+                   COALESCE(s.stage_from, '{NO_STAGE}') AS stage_from, s.trigger,
                    s.date AS date_start, s.date_end, s.date_end IS NULL AS is_current,
                    EXTRACT(EPOCH FROM COALESCE(s.date_end, NOW() AT TIME ZONE 'UTC') - s.date)
                        / 86400.0 AS days_in_stage,

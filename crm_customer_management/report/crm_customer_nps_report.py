@@ -1,7 +1,6 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES
-from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
+from ..analytics import kpi
 
 
 class CrmCustomerNpsReport(models.Model):
@@ -12,6 +11,7 @@ class CrmCustomerNpsReport(models.Model):
     group; the average of ``csat_points`` (100 satisfied, 0 not) is its CSAT."""
 
     _name = "crm.customer.nps.report"
+    _inherit = ["crm.customer.profile.report.mixin"]
     _description = "Customer Satisfaction Analysis"
     _auto = False
     _order = "date desc"
@@ -33,9 +33,6 @@ class CrmCustomerNpsReport(models.Model):
     score = fields.Integer(readonly=True, aggregator="avg")
     nps_points = fields.Float("NPS", readonly=True, aggregator="avg")
     csat_points = fields.Float("CSAT (%)", readonly=True, aggregator="avg")
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
     nbr = fields.Integer("# Answers", readonly=True)
 
     @property
@@ -43,17 +40,18 @@ class CrmCustomerNpsReport(models.Model):
         return f"{self._select()} {self._from()} {self._where()}"
 
     def _select(self):
-        return """
+        return f"""
             SELECT ROW_NUMBER() OVER (ORDER BY a.answer_id, a.company_id) AS id,
                    a.answer_id, a.partner_id, a.company_id, cp.user_id, a.date, a.kind,
                    a.score,
                    CASE WHEN a.kind = 'nps' THEN
-                        CASE WHEN a.score >= 9 THEN 100.0
-                             WHEN a.score <= 6 THEN -100.0 ELSE 0.0 END END AS nps_points,
+                        CASE WHEN a.score >= {kpi.NPS_PROMOTER_MIN} THEN 100.0
+                             WHEN a.score <= {kpi.NPS_DETRACTOR_MAX} THEN -100.0
+                             ELSE 0.0 END END AS nps_points,
                    CASE WHEN a.kind = 'csat' THEN
-                        CASE WHEN a.score >= 4 THEN 100.0 ELSE 0.0 END END AS csat_points,
-                   v.value_tier, v.rfm_segment,
-                   cp.lifecycle_stage ->> a.company_id::text AS lifecycle_stage,
+                        CASE WHEN a.score >= {kpi.CSAT_SATISFIED_MIN} THEN 100.0
+                             ELSE 0.0 END END AS csat_points,
+                   {self._select_profile("a.company_id")},
                    1 AS nbr
         """
 
@@ -63,8 +61,7 @@ class CrmCustomerNpsReport(models.Model):
         return f"""
               FROM ({answers}) a
               JOIN res_partner cp ON cp.id = a.partner_id
-              LEFT JOIN crm_customer_value v
-                     ON v.partner_id = a.partner_id AND v.company_id = a.company_id
+              {self._from_profile("a.partner_id", "a.company_id")}
         """  # noqa: S608 - constant SQL fragments
 
     def _where(self):

@@ -1,8 +1,5 @@
 from odoo import fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES
-from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
-
 AGING = [
     ("not_due", "Not due"),
     ("1_30", "1-30 days"),
@@ -18,6 +15,7 @@ class CrmCustomerReceivableReport(models.Model):
     Amounts are the residuals in the company's currency, ages counted today."""
 
     _name = "crm.customer.receivable.report"
+    _inherit = ["crm.customer.profile.report.mixin"]
     _description = "Receivables by Customer Tier"
     _auto = False
     _order = "date_due"
@@ -47,9 +45,6 @@ class CrmCustomerReceivableReport(models.Model):
     overdue = fields.Monetary("Overdue Amount", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     aging = fields.Selection(AGING, readonly=True)
-    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
     nbr = fields.Integer("# Documents", readonly=True)
 
     @property
@@ -57,7 +52,7 @@ class CrmCustomerReceivableReport(models.Model):
         return f"{self._select()} {self._from()} {self._where()}"
 
     def _select(self):
-        return """
+        return f"""
             SELECT am.id, am.id AS move_id, am.invoice_date AS date,
                    am.invoice_date_due AS date_due, am.company_id, c.currency_id,
                    cp.id AS partner_id, cp.user_id,
@@ -70,18 +65,16 @@ class CrmCustomerReceivableReport(models.Model):
                         WHEN CURRENT_DATE - am.invoice_date_due <= 60 THEN '31_60'
                         WHEN CURRENT_DATE - am.invoice_date_due <= 90 THEN '61_90'
                         ELSE '90_plus' END AS aging,
-                   v.value_tier, v.rfm_segment,
-                   cp.lifecycle_stage ->> am.company_id::text AS lifecycle_stage,
+                   {self._select_profile("am.company_id")},
                    1 AS nbr
         """
 
     def _from(self):
-        return """
+        return f"""
               FROM account_move am
               JOIN res_company c ON c.id = am.company_id
               JOIN res_partner cp ON cp.id = am.commercial_partner_id
-              LEFT JOIN crm_customer_value v
-                     ON v.partner_id = cp.id AND v.company_id = am.company_id
+              {self._from_profile("cp.id", "am.company_id")}
         """
 
     def _where(self):

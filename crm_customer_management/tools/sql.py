@@ -10,11 +10,26 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from odoo.sql_db import TestCursor, db_connect
 from odoo.tools import SQL
 
 NUMERIC_OID = 1700  # PostgreSQL's numeric type
 # query -> the same with its numeric columns cast to float8 (one lookup per query)
 _FLOAT8_QUERIES = {}
+
+
+def partner_filter(column):
+    """The condition "all customers, or these": the gather queries' ``%(all_partners)s`` /
+    ``%(partner_ids)s`` placeholders applied to ``column`` (a constant column name)."""
+    return f"(%(all_partners)s OR {column} = ANY(%(partner_ids)s))"
+
+
+def in_company_currency(amount):
+    """SQL: an amount of a sale order (alias ``so``) in its company's currency, as Odoo's
+    ``sale.report`` converts it (the order's ``currency_rate``: company -> order currency)."""
+    return (
+        f"({amount} / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END)"
+    )
 
 
 def query_frame(cr, query, params, index="partner_id"):
@@ -41,11 +56,17 @@ def query_frame(cr, query, params, index="partner_id"):
 
 def may_read_aside(env):
     """Whether other connections read what this transaction reads: it has written nothing
-    yet, and no test cursor stands for the database."""
-    if env.registry.in_test_mode():
+    yet, and it is not a test's cursor (whose data is never committed)."""
+    if isinstance(env.cr, TestCursor):
         return False
     env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
     return env.cr.fetchone()[0]
+
+
+def _aside_cursor(env):
+    """A cursor on a connection of its own (while tests run, the registry's cursor is the
+    test's cursor itself)."""
+    return db_connect(env.cr.dbname).cursor()
 
 
 def query_frames_parallel(env, queries, params, reader=query_frame):
@@ -54,15 +75,14 @@ def query_frames_parallel(env, queries, params, reader=query_frame):
     Only for a transaction that has written nothing yet (the other connections could not
     see its writes) and outside test mode: returns None then, and the caller runs the
     queries on its own cursor. ``reader(cr, query, params)`` makes each frame."""
-    registry = env.registry
     if not may_read_aside(env):
         return None
-    with registry.cursor() as leader:
+    with _aside_cursor(env) as leader:
         leader.execute("SELECT pg_export_snapshot()")
         snapshot = leader.fetchone()[0]
 
         def run(query):
-            with registry.cursor() as worker:
+            with _aside_cursor(env) as worker:
                 worker.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
                 # The queries already share the cores, one per connection: PostgreSQL's
                 # own parallel workers and JIT compilation only add work here.
@@ -85,10 +105,9 @@ def run_aside(env, query):
     transaction reads."""
     if not may_read_aside(env):
         return None
-    registry = env.registry
 
     def run():
-        with registry.cursor() as cr:
+        with _aside_cursor(env) as cr:
             cr.execute(query)
             value = cr.fetchone()[0]
             cr.rollback()

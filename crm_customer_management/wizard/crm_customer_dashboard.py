@@ -257,7 +257,7 @@ class CrmCustomerDashboard(models.TransientModel):
                     "subject": self.env._(
                         "%(company)s: customer management report %(month)s",
                         company=company.name,
-                        month=f"{date_from:%Y-%m}",
+                        month=date_from.strftime("%Y-%m"),
                     ),
                     "body_html": dashboard.kpi_html + dashboard.staff_html,
                     "email_to": ",".join(recipients.mapped("email_formatted")),

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.crm_customer_lifecycle_history import LIFECYCLE_STAGES
+from ..const import LIFECYCLE_STAGES
 
 
 class CrmCustomerLifecycleMove(models.TransientModel):
