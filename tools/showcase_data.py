@@ -289,6 +289,35 @@ class Showcase:
         self.env.invalidate_all()
         self.stats["leads_linked_to_orders"] = len(links)
 
+    # -- deliveries -----------------------------------------------------------
+    def delivery_promises(self, orders):
+        """Deliveries promised five days after the order (the generator validated them
+        today, then dated them 1-6 days after the order): those done on the sixth day are
+        late in the delivery KPIs."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE stock_picking sp
+                  SET scheduled_date = so.date_order + INTERVAL '5 days',
+                      date_deadline = CASE WHEN sp.date_deadline IS NOT NULL
+                                           THEN so.date_order + INTERVAL '5 days' END
+                 FROM sale_order so
+                WHERE so.id = sp.sale_id AND so.id = ANY(%s)
+                  AND sp.picking_type_id IN (SELECT id FROM stock_picking_type
+                                              WHERE code = 'outgoing')""",
+            [orders.ids],
+        )
+        self.stats["deliveries_late"] = self._late_count(orders)
+        self.env.invalidate_all()
+
+    def _late_count(self, orders):
+        self.env.cr.execute(
+            """SELECT COUNT(*) FROM stock_picking
+                WHERE sale_id = ANY(%s) AND state = 'done'
+                  AND date_done > COALESCE(date_deadline, scheduled_date)""",
+            [orders.ids],
+        )
+        return self.env.cr.fetchone()[0]
+
     # -- needs ----------------------------------------------------------------
     def needs(self):
         rng = self.rng
@@ -643,6 +672,16 @@ class Showcase:
         self.stats["portal_user"] = f"{PORTAL_LOGIN} ({contact.commercial_partner_id.name})"
         return user
 
+    def persian(self):
+        """Persian installed (Odoo's translations and the addon's), the language of the
+        portal user and of the salesperson ``ccm.sales2``; the others switch in their
+        preferences."""
+        env = self.env
+        lang = env["res.lang"].with_context(active_test=False).search([("code", "=", "fa_IR")])
+        env["base.language.install"].create({"lang_ids": [(6, 0, lang.ids)]}).lang_install()
+        users = env["res.users"].search([("login", "in", [PORTAL_LOGIN, "ccm.sales2"])])
+        users.write({"lang": "fa_IR"})
+
     def run_after_documents(self, gen):
         """What needs the customers' documents (made by ``gen``, an ``OrmGenerator``): leads,
         costs, needs, the lifecycle history, then complaints and answers (which the past
@@ -654,9 +693,13 @@ class Showcase:
         self.acquisition_costs()
         self.date_leads(gen.won_leads, gen.lost_leads, gen.orders_made, gen.order_dates)
         self.needs()
+        self.delivery_promises(gen.orders_made)
         self.lifecycle_history()
         self.complaints()
         self.nps_answers()
+        t_lang = time.time()
+        self.persian()
+        self.stats["persian_seconds"] = round(time.time() - t_lang, 1)
         self.stats["showcase_seconds"] = round(time.time() - t, 1)
         return self.stats
 
