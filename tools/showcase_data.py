@@ -15,7 +15,8 @@ three years; this module adds, through the addon's and Odoo's own flows:
   churn and retention have customers active at the start of a period;
 - complaints in every stage, in and out of their SLA, with credit notes (the reversal wizard)
   and returns (the return wizard) made from them, satisfaction surveys answered, outcomes;
-- NPS answers with comments, a portal user with complaints;
+- NPS answers with comments, a portal user with complaints, deliveries promised five days
+  after the order (some late), Persian installed;
 - ``check()``: every figure of the KPI dashboard of last month, for the company and each
   salesperson, must be defined.
 
