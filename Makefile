@@ -37,7 +37,7 @@ shell: setup
 
 demo-data: setup
 	@$(ENV); PYTHONPATH="$$ODOO_SOURCE" "$$CCM_VENV/bin/python" tools/generate_data.py \
-		-c "$$CCM_CONF" -d "$$CCM_DEMO_DB" --customers $(SIZE) --seed $(SEED)
+		-c "$$CCM_CONF" -d "$$CCM_DEMO_DB" --customers $(SIZE) --seed $(SEED) --check
 
 test: setup
 	@bash tools/test.sh

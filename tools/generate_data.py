@@ -27,6 +27,8 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
+import showcase_data  # tools/, beside this script
+
 _logger = logging.getLogger("generate_data")
 
 COUNTRIES = [
@@ -176,6 +178,12 @@ def parse_args(argv):
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="list the figures of last month's KPI dashboard (company, each salesperson) "
+        "that are not defined; exit status 3 if any",
+    )
+    parser.add_argument(
         "--today", type=date.fromisoformat, default=None, help="reference date (default: today)"
     )
     args = parser.parse_args(argv)
@@ -193,6 +201,10 @@ class OrmGenerator:
         self.today = today
         self.company = env.company
         self.stats = {}
+        # showcase (see showcase_data.py): last month's new customers, campaigns, leads
+        self.newcomer_ids = set()
+        self.campaigns = env["utm.campaign"]
+        self.won_leads = self.lost_leads = env["crm.lead"]
 
     # -- master data ---------------------------------------------------
     def products(self):
@@ -279,6 +291,7 @@ class OrmGenerator:
         industries = [x for x in industries if x]
         term30 = env.ref("account.account_payment_term_30days", raise_if_not_found=False)
         vals = []
+        iran = env.ref("base.ir")
         for i in range(n):
             is_company = rng.random() < 0.6
             country = rng.choice(countries)
@@ -287,6 +300,9 @@ class OrmGenerator:
             else:
                 name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i + 1:05d}"
             slug = name.lower().replace(" ", ".")
+            if rng.random() < showcase_data.PERSIAN_SHARE:
+                name, country = showcase_data.persian_name(rng, is_company, i), iran
+                slug = f"customer{i + 1:05d}"
             v = {
                 "name": name,
                 "is_company": is_company,
@@ -367,6 +383,7 @@ class OrmGenerator:
         won.action_set_won()
         lost = env["crm.lead"].create(lost_vals)
         lost.action_set_lost()
+        self.won_leads, self.lost_leads = won, lost
         open_leads = env["crm.lead"].create(
             [
                 {
@@ -387,8 +404,12 @@ class OrmGenerator:
             behaviour = self.behaviour[c.id]
             n_orders = rng.randint(*behaviour["orders"])
             start = rng.randrange(30, HISTORY_DAYS)
-            for _k in range(n_orders):
-                d = self.today - timedelta(days=rng.randrange(1, start + 1))
+            days_ago = [rng.randrange(1, start + 1) for _k in range(n_orders)]
+            newcomer = c.id in self.newcomer_ids
+            if newcomer:
+                days_ago = showcase_data.newcomer_days(rng, self.today, n_orders)
+            for ago in days_ago:
+                d = self.today - timedelta(days=ago)
                 lines = [
                     (
                         0,
@@ -404,6 +425,8 @@ class OrmGenerator:
                 v = {"partner_id": c.id, "user_id": c.user_id.id, "order_line": lines}
                 if pricelist and rng.random() < 0.1:
                     v["pricelist_id"] = pricelist.id
+                if self.campaigns and (newcomer or rng.random() < 0.12):
+                    v["campaign_id"] = rng.choice(self.campaigns).id
                 vals.append(v)
                 dates.append(d)
         orders = self.env["sale.order"].create(vals)
@@ -571,6 +594,8 @@ class OrmGenerator:
         pricelist = self.foreign_pricelist()
         customers = step("customers", self.customers, n, users)
         self.behaviours(customers)
+        self.newcomer_ids = showcase_data.pick_newcomers(customers)
+        self.campaigns = showcase_data.campaigns(self.env)
         step("leads", self.leads, customers, users)
         orders, order_dates = step("orders", self.orders, customers, products, pricelist)
         deliveries = step("deliveries", self.deliveries, orders, order_dates)
@@ -582,6 +607,7 @@ class OrmGenerator:
         print("ORM steps (s): " + ", ".join(f"{k}={v}" for k, v in timings.items()))
         self.stats["customers"] = len(customers)
         self.stats["orm_seconds"] = round(time.time() - t0, 1)
+        self.orders_made, self.order_dates = orders, order_dates
         return customers
 
 
@@ -612,19 +638,20 @@ def main(argv=None):
             stats.update(
                 clone_data.clone_customers(env, templates, args.customers - n_orm, rng, today)
             )
-        # commit and ANALYZE before the full refresh: planned on the statistics of the empty
-        # tables of a fresh install, its joins over 100,000 customers become nested loops
-        # that run for half an hour instead of seconds
+        # commit and ANALYZE before the full refresh: the statistics of a fresh install are
+        # those of empty tables, on which the refresh's joins would be planned
         cr.commit()
         cr.execute("ANALYZE")
+        showcase = showcase_data.Showcase(env, rng, today, templates)
+        stats.update(showcase.run_after_documents(gen))
         env["crm.customer.value"]._cron_refresh_all()
         env["crm.customer.lifecycle"]._cron_evaluate_all()
         # the events the ORM flows recorded, done now rather than by the first cron run
         env["crm.customer.event"]._process_queue()
         cr.commit()
-    stats["total_seconds"] = round(time.time() - t0, 1)
-    print("generated: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
-    return 0
+        stats["total_seconds"] = round(time.time() - t0, 1)
+        print("generated: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
+        return showcase_data.check_or_exit(env, today) if args.check else 0
 
 
 if __name__ == "__main__":
