@@ -619,6 +619,12 @@ def op_text_one(env, ctx):
         )
         crm_customer_sentiment._MODELS[env.cr.dbname, company.id, run.id] = model
         state["run"] = run
+        # every text scored (a bulk run before was rolled back) but the newest one
+        env.cr.execute(
+            "UPDATE crm_customer_text SET sentiment = 'neutral', sentiment_score = 0"
+            " WHERE company_id = %s AND sentiment IS NULL",
+            [company.id],
+        )
         env.cr.execute(
             "UPDATE crm_customer_text SET sentiment = NULL WHERE id = ("
             " SELECT MAX(id) FROM crm_customer_text WHERE company_id = %s)",
