@@ -2,7 +2,7 @@
     "name": "Customer Management (IDIC, QCI lifecycle, complaints, KPIs)",
     "summary": "Customer value and need profiles, lifecycle stages, complaint recovery "
     "and customer KPIs on the data sales, inventory and accounting already hold",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-customer-management/crm_customer_management",
     "author": "crm_customer_management contributors",
@@ -22,7 +22,7 @@
         "portal",
         "rating",
     ],
-    "external_dependencies": {"python": ["pandas", "numpy", "scipy"]},
+    "external_dependencies": {"python": ["pandas", "numpy", "scipy", "scikit-learn"]},
     "data": [
         "security/crm_customer_management_groups.xml",
         "security/ir.model.access.csv",
@@ -31,6 +31,8 @@
         "security/crm_customer_kpi_security.xml",
         "security/crm_complaint_security.xml",
         "security/crm_customer_event_security.xml",
+        "security/crm_customer_analytics_security.xml",
+        "security/crm_customer_segment_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/crm_customer_playbook_action_data.xml",
@@ -38,6 +40,7 @@
         "data/crm_customer_department_data.xml",
         "data/crm_customer_need_category_data.xml",
         "data/crm_complaint_data.xml",
+        "data/crm_customer_segment_data.xml",
         "views/crm_customer_department_views.xml",
         "views/crm_customer_need_category_views.xml",
         "views/crm_customer_need_views.xml",
@@ -60,6 +63,13 @@
         "wizard/crm_customer_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_customer_management_menus.xml",
+        # churn model and text mining (after the menus they hang under)
+        "data/crm_customer_analytics_cron_data.xml",
+        "views/crm_customer_churn_model_views.xml",
+        "views/crm_customer_text_views.xml",
+        "views/res_partner_churn_views.xml",
+        "views/res_config_settings_churn_views.xml",
+        "views/crm_customer_segment_views.xml",
     ],
     "demo": [
         "demo/crm_customer_need_demo.xml",

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,9 @@ def parse_args(argv):
         "--report-only",
         action="store_true",
         help="exit 0 even when a target is missed (the misses are still printed)",
+    )
+    parser.add_argument(
+        "--database", default=None, help="benchmark database (default ccm_bench_<customers>)"
     )
     parser.add_argument(
         "--posts", type=int, default=1000, help="invoices posted to measure the posting overhead"
@@ -224,10 +227,6 @@ def op_value_single_refresh(env, ctx):
 def reset_lifecycle(env, company):
     """Forget every stage and history row: the next evaluation is a first classification."""
     env.cr.execute("DELETE FROM crm_customer_lifecycle_history WHERE company_id = %s", [company.id])
-    env.cr.execute(
-        "UPDATE res_partner SET lifecycle_stage = NULL, lifecycle_stage_date = NULL "
-        "WHERE lifecycle_stage IS NOT NULL"
-    )
 
 
 def op_lifecycle_first(env, ctx):
@@ -366,6 +365,278 @@ def op_events_drain(env, ctx):
     return queue._process_queue, None, {"seconds": 10}, setup
 
 
+# -- churn model and text mining (issue 14, parts 3 and 4) ---------------------------------
+
+
+def op_churn_train(env, ctx):
+    """Training with evaluation: features at two cut-offs, the model, BG/NBD and recency
+    measured on the hold-out, the customers scored with the best."""
+    service = env["crm.customer.churn"]
+    run = service._train(ctx["company"])
+    print(
+        f"churn model: {run.n_train:,} training / {run.n_test:,} hold-out customers, "
+        f"churn rate {run.churn_rate:.1%}; AUC / top-decile lift: model "
+        f"{run.auc_model:.3f} / {run.lift_model:.2f}, BG/NBD {run.auc_bgnbd:.3f} / "
+        f"{run.lift_bgnbd:.2f}, recency {run.auc_recency:.3f} / {run.lift_recency:.2f}; "
+        f"chosen: {run.chosen} {run.note or ''}",
+        flush=True,
+    )
+    env.cr.rollback()
+    return lambda: service._train(ctx["company"]), None, {"seconds": 30}
+
+
+def op_churn_score(env, ctx):
+    """Scoring all customers with the trained model (features as of today, one UPDATE)."""
+    service = env["crm.customer.churn"]
+    state = {}
+
+    def setup():
+        state["run"] = service._train(ctx["company"])
+
+    def run():
+        service._score(ctx["company"], state["run"], ctx["today"])
+
+    return run, None, {"seconds": 3}, setup
+
+
+def behaviour_ari(env, company):
+    """Adjusted Rand index of the customers' clusters against the generator's latent
+    behaviour profiles (partner reference ``behaviour:<name>``), or None without them."""
+    from sklearn.metrics import adjusted_rand_score  # noqa: PLC0415
+
+    env.cr.execute(
+        """SELECT v.cluster_id, p.ref FROM crm_customer_value v
+             JOIN res_partner p ON p.id = v.partner_id
+            WHERE v.company_id = %s AND v.cluster_id IS NOT NULL
+              AND p.ref LIKE 'behaviour:%%'""",
+        [company.id],
+    )
+    rows = env.cr.fetchall()
+    if not rows:
+        return None
+    truth = [r[1] for r in rows]
+    return adjusted_rand_score(truth, [r[0] for r in rows]), len(rows), set(truth)
+
+
+def op_clusters(env, ctx):
+    Cluster = env["crm.customer.cluster"]
+    result = Cluster._run(ctx["company"])
+    ari = behaviour_ari(env, ctx["company"])
+    clusters = Cluster.search([("company_id", "=", ctx["company"].id)])
+    print(f"clustering: k = {result.k} (silhouette {result.silhouette:.2f})")
+    for c in clusters:
+        print(f"  {c.name:12s} {c.size:>8,} customers  {c.description}")
+    if ari:
+        print(f"clustering against the latent behaviour profiles: ARI {ari[0]:.3f} on {ari[1]:,}")
+        # the same with k set to the generator's number of profiles
+        env.cr.rollback()
+        ctx["company"].ccm_cluster_count = len(ari[2])
+        Cluster._run(ctx["company"])
+        ari_k = behaviour_ari(env, ctx["company"])
+        print(f"  with k = {len(ari[2])} (the number of profiles): ARI {ari_k[0]:.3f}")
+    env.cr.rollback()
+    env.invalidate_all()
+
+    def run():
+        Cluster._run(ctx["company"])
+
+    return run, None, {"seconds": 10, "memory_mb": 1024}
+
+
+def op_segments(env, ctx):
+    Segment = env["crm.customer.segment"]
+    company = ctx["company"]
+    countries = env["crm.customer.value"]._read_group(
+        [("company_id", "=", company.id)],
+        ["country_id"],
+        ["__count"],
+        order="__count desc",
+        limit=2,
+    )
+    # beside the seeded examples, the kinds of rules people write
+    extra = [
+        {
+            "name": f"Top 20 % in {country.name}",
+            "kind": "geographic",
+            "top_percent": 20,
+            "rule_domain": str([("country_id", "=", country.id)]),
+        }
+        for country, _count in countries
+    ] + [
+        {"name": "Most valuable", "rule_domain": "[('value_tier', '=', 'mvc')]"},
+        {
+            "name": "At risk RFM",
+            "rule_domain": "[('rfm_segment', 'in', ['at_risk', 'cannot_lose'])]",
+        },
+        {"name": "Big baskets", "rule_domain": "[('avg_order_value', '>', 1000)]"},
+        {
+            "name": "Companies paying late",
+            "rule_domain": str(
+                [("partner_id.is_company", "=", True), ("late_payment_share", ">", 50)]
+            ),
+        },
+    ]
+    segments = []
+
+    def setup():
+        # inside the run's savepoint; then the worst case: every member enters and is
+        # written to the history
+        Segment.create([dict(vals, company_id=company.id) for vals in extra])
+        segments[:] = [Segment.search([("company_id", "=", company.id), ("kind", "!=", "manual")])]
+        env.cr.execute(
+            "DELETE FROM crm_customer_segment_member_rel WHERE segment_id = ANY(%s)",
+            [segments[0].ids],
+        )
+
+    def run():
+        result = segments[0]._refresh_members()
+        if not ctx.get("segments_printed"):  # once, a few microseconds
+            ctx["segments_printed"] = True
+            entered = sum(e for e, _left in result.values())
+            print(f"segments: {len(result)} rule segments, {entered:,} members entered")
+
+    return run, None, {"seconds": 3}, setup
+
+
+TEXT_COUNT = 100_000
+LABELLED_SHARE = 5  # one text in five is a labelled survey comment
+PRAISE = [
+    "great service, thank you",
+    "fast delivery and good quality",
+    "very happy with the support team",
+    "excellent product, I recommend it",
+    "خیلی عالی بود، ممنون",
+    "ارسال سریع و کیفیت خوب",
+    "پشتیبانی مودب و حرفه ای",
+    "از خرید راضی هستم",
+]
+CRITICISM = [
+    "terrible, the box arrived broken",
+    "late delivery and rude courier",
+    "awful support, never again",
+    "defective unit, I want a refund",
+    "کالا خراب و دیر رسید",
+    "پاسخگو نبودند، افتضاح",
+    "کیفیت بد و گران",
+    "از خرید ناراضی هستم",
+]
+FILLER = ["order", "today", "سفارش", "امروز", "again", "please", "لطفا", "box"]
+
+
+def ensure_texts(env, company):
+    """100,000 customer texts written set-based, once: praise and criticism in Persian and
+    English with filler words, one in five a survey comment labelled by its score."""
+    cr = env.cr
+    cr.execute("SELECT COUNT(*) FROM crm_customer_text WHERE company_id = %s", [company.id])
+    if cr.fetchone()[0] >= TEXT_COUNT:
+        return
+    t = time.time()
+    cr.execute(
+        "SELECT ARRAY_AGG(partner_id) FROM crm_customer_value WHERE company_id = %s", [company.id]
+    )
+    partners = cr.fetchone()[0]
+    cr.execute(
+        """
+        INSERT INTO crm_customer_text
+               (company_id, partner_id, source, res_id, date, period, body, label,
+                create_uid, create_date, write_uid, write_date)
+        SELECT %(company)s, p,
+               CASE WHEN i %% %(share)s = 0 THEN 'survey' ELSE 'complaint_message' END,
+               -i, d, date_trunc('month', d)::date,
+               CASE WHEN positive THEN (%(praise)s::text[])[1 + (i * 7) %% 8]
+                    ELSE (%(criticism)s::text[])[1 + (i * 7) %% 8] END
+                   || ' ' || (%(filler)s::text[])[1 + (i * 13) %% 8] || ' ' || i,
+               CASE WHEN i %% %(share)s = 0 THEN
+                    CASE WHEN positive THEN 'positive' ELSE 'negative' END END,
+               1, NOW(), 1, NOW()
+          FROM generate_series(1, %(total)s) AS i
+         CROSS JOIN LATERAL (
+               SELECT (%(partners)s::int[])[1 + i %% CARDINALITY(%(partners)s::int[])] AS p,
+                      (i * 31) %% 100 < 60 AS positive,
+                      NOW() AT TIME ZONE 'UTC' - (i %% 365) * INTERVAL '1 day' AS d
+         ) x
+        """,
+        {
+            "company": company.id,
+            "share": LABELLED_SHARE,
+            "praise": PRAISE,
+            "criticism": CRITICISM,
+            "filler": FILLER,
+            "total": TEXT_COUNT,
+            "partners": partners,
+        },
+    )
+    cr.commit()
+    print(f"  {TEXT_COUNT:,} customer texts written in {time.time() - t:.0f} s", flush=True)
+
+
+def op_text_train(env, ctx):
+    """The sentiment model trained on the labelled comments, with 5-fold cross-validation."""
+    service = env["crm.customer.sentiment"]
+    run = service._train(ctx["company"])
+    accuracy = f"{run.accuracy:.3f}" if run.method == "model" else "-"
+    print(
+        f"sentiment model: {run.method}, {run.labelled_count:,} labelled texts, "
+        f"cross-validated accuracy {accuracy}, lexicon accuracy {run.lexicon_accuracy:.3f}",
+        flush=True,
+    )
+    env.cr.rollback()
+    return lambda: service._train(ctx["company"]), None, None
+
+
+def op_text_bulk(env, ctx):
+    """Sentiment of every text of the company (100,000), written back in bulk."""
+    service = env["crm.customer.sentiment"]
+    state = {}
+
+    def setup():
+        state["run"] = service._train(ctx["company"])
+
+    return (
+        lambda: service._score(ctx["company"], state["run"], only_new=False),
+        None,
+        {"seconds": 20},
+        setup,
+    )
+
+
+def op_text_one(env, ctx):
+    """One new text scored with the company's trained model (held by the server once
+    trained) and written back."""
+    from odoo.addons.crm_customer_management.analytics import text  # noqa: PLC0415
+    from odoo.addons.crm_customer_management.models import (  # noqa: PLC0415
+        crm_customer_sentiment,
+    )
+
+    service = env["crm.customer.sentiment"]
+    company = ctx["company"]
+    model, _accuracy = text.train(*service._labelled(company), folds=0)
+    state = {}
+
+    def setup():
+        run = env["crm.customer.sentiment.model"].create(
+            {"company_id": company.id, "date": datetime.now(), "method": "model"}
+        )
+        crm_customer_sentiment._MODELS[env.cr.dbname, company.id, run.id] = model
+        state["run"] = run
+        env.cr.execute(
+            "UPDATE crm_customer_text SET sentiment = NULL WHERE id = ("
+            " SELECT MAX(id) FROM crm_customer_text WHERE company_id = %s)",
+            [company.id],
+        )
+
+    def run():
+        assert service._score(company, state["run"], only_new=True) == 1
+
+    return run, None, {"seconds": 0.020}, setup
+
+
+def op_text_themes(env, ctx):
+    """Monthly themes (NMF) of a year of complaint texts."""
+    service = env["crm.customer.sentiment"]
+    return lambda: service._build_themes(ctx["company"]), None, None
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -382,12 +653,21 @@ OPERATIONS = {
     "complaints: escalation cron": op_complaint_escalation,
     "complaints: analysis grouped read": op_complaint_report,
     "events: queue drain (10,000 customers)": op_events_drain,
+    "churn: training with evaluation": op_churn_train,
+    "churn: scoring all customers": op_churn_score,
+    "text: sentiment model training": op_text_train,
+    "text: sentiment of all texts": op_text_bulk,
+    "text: sentiment of one new text": op_text_one,
+    "text: themes of a year": op_text_themes,
+    "clusters: all customers": op_clusters,
+    "segments: refresh all rule segments": op_segments,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
 REPEAT_OVERRIDE = {
     "value: single-customer refresh": 25,
     "lifecycle: single-customer event": 25,
+    "text: sentiment of one new text": 25,
 }
 
 
@@ -681,6 +961,15 @@ def data_sizes(env, company):
     return dict(zip(keys, cr.fetchone(), strict=True))
 
 
+def prepare_data(env, company, args):
+    """The data some operations need besides the generator's, written once."""
+    if any(name.startswith("complaints") for name in selected(args)):
+        ensure_complaints(env, company, args.customers)
+    ensure_lifecycle_current(env, company)
+    if any(name.startswith("text") for name in selected(args)):
+        ensure_texts(env, company)
+
+
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     import odoo  # noqa: PLC0415 - importable once PYTHONPATH points at the Odoo source
@@ -690,7 +979,7 @@ def main(argv=None):
     # every client this run starts (odoo-bin, the generator, vacuumdb, psql): no NOTICE, and
     # no WARNING for the shared catalogs that only a superuser may vacuum
     os.environ["PGOPTIONS"] = "-c client_min_messages=error"
-    db = f"ccm_bench_{args.customers}"
+    db = args.database or f"ccm_bench_{args.customers}"
     if args.rebuild or not database_ready(db, args.customers):
         build_database(args, db)
     elif not args.no_upgrade:
@@ -724,9 +1013,7 @@ def main(argv=None):
             "sample_partner_ids": random.Random(args.seed).sample(ids, min(25, len(ids))),
             "all_partner_ids": ids,
         }
-        if any(name.startswith("complaints") for name in selected(args)):
-            ensure_complaints(env, company, args.customers)
-        ensure_lifecycle_current(env, company)
+        prepare_data(env, company, args)
         sizes = data_sizes(env, company)
         results["data"] = sizes
         print(f"\nbenchmark database {db}, {os.cpu_count()} CPUs")

@@ -5,8 +5,10 @@
 Up to ``--orm-customers`` customers (default 200) are made through Odoo's own flows: leads
 won and lost, confirmed sale orders with margins, validated deliveries and some customer
 returns (the return wizard), posted invoices, credit notes (the reversal wizard), payments
-on time and late (the payment wizard), some invoices left unpaid. Revenue is skewed: order
-counts and sizes follow a Pareto law, so a few customers make most of it.
+on time and late (the payment wizard), some invoices left unpaid. Each customer follows a
+latent behaviour profile (``BEHAVIOURS``: frequent small buyers, occasional big buyers,
+late payers who return a lot, regular customers) that sets its order counts and sizes, its
+returns and its payment delays; the clustering is measured against it.
 
 Beyond that size (benchmarks: 100,000 customers and millions of lines) the ORM-made customers
 are templates: their partners, orders, order lines, pickings, stock moves, invoices, journal
@@ -121,6 +123,44 @@ COMPANY_KINDS = [
 ]
 
 HISTORY_DAYS = 3 * 365
+# Latent behaviour profiles of the customers (see OrmGenerator.behaviours): share of the
+# customers, orders over the history, units per order line, share of deliveries returned,
+# share of invoices paid late and the mean delay of those (days). The benchmark measures how
+# well the clustering finds them again (adjusted Rand index).
+BEHAVIOURS = {
+    "frequent_small": {
+        "share": 0.3,
+        "orders": (6, 10),
+        "qty": (1, 2),
+        "returns": 0.02,
+        "late": 0.1,
+        "delay": 10,
+    },
+    "occasional_big": {
+        "share": 0.2,
+        "orders": (1, 2),
+        "qty": (25, 60),
+        "returns": 0.02,
+        "late": 0.2,
+        "delay": 10,
+    },
+    "returns_late": {
+        "share": 0.2,
+        "orders": (2, 4),
+        "qty": (3, 8),
+        "returns": 0.5,
+        "late": 0.9,
+        "delay": 60,
+    },
+    "regular": {
+        "share": 0.3,
+        "orders": (2, 4),
+        "qty": (4, 10),
+        "returns": 0.04,
+        "late": 0.3,
+        "delay": 20,
+    },
+}
 
 
 def parse_args(argv):
@@ -298,6 +338,23 @@ class OrmGenerator:
             v["email"] = vals[0]["email"] or "dup@example.com"
         return env["res.partner"].create(vals)
 
+    def behaviours(self, customers):
+        """Give each customer a latent behaviour profile (``BEHAVIOURS``), kept in its
+        reference as ``behaviour:<name>`` (clones copy it); orders, returns and payments
+        follow it. Its own random stream, so that the other steps draw as before."""
+        rng = random.Random(self.rng.random())
+        names = list(BEHAVIOURS)
+        weights = [BEHAVIOURS[n]["share"] for n in names]
+        self.behaviour = {}
+        by_name = {}
+        for c in customers:
+            name = rng.choices(names, weights)[0]
+            self.behaviour[c.id] = BEHAVIOURS[name]
+            by_name.setdefault(name, []).append(c.id)
+        for name, ids in by_name.items():
+            self.env["res.partner"].browse(ids).write({"ref": f"behaviour:{name}"})
+        self.stats.update({f"behaviour_{n}": len(ids) for n, ids in sorted(by_name.items())})
+
     # -- documents -----------------------------------------------------
     def leads(self, customers, users):
         env = self.env
@@ -344,8 +401,8 @@ class OrmGenerator:
         rng = self.rng
         vals, dates = [], []
         for c in customers:
-            weight = rng.paretovariate(1.3)
-            n_orders = min(int(weight) + (1 if rng.random() < 0.85 else 0), 25)
+            behaviour = self.behaviour[c.id]
+            n_orders = rng.randint(*behaviour["orders"])
             start = rng.randrange(30, HISTORY_DAYS)
             days_ago = [rng.randrange(1, start + 1) for _k in range(n_orders)]
             newcomer = c.id in self.newcomer_ids
@@ -359,9 +416,7 @@ class OrmGenerator:
                         0,
                         {
                             "product_id": p.id,
-                            "product_uom_qty": max(
-                                1, int(rng.paretovariate(1.5) * min(weight, 20))
-                            ),
+                            "product_uom_qty": rng.randint(*behaviour["qty"]),
                             "price_unit": round(p.list_price * rng.uniform(0.85, 1.1), 2),
                         },
                     )
@@ -399,7 +454,11 @@ class OrmGenerator:
 
     def returns(self, deliveries):
         rng = self.rng
-        to_return = deliveries.filtered(lambda p: rng.random() < 0.08)
+        to_return = deliveries.filtered(
+            lambda p: (
+                rng.random() < self.behaviour[p.partner_id.commercial_partner_id.id]["returns"]
+            )
+        )
         returns = self.env["stock.picking"]
         for picking in to_return:
             wizard = (
@@ -474,7 +533,12 @@ class OrmGenerator:
             if rng.random() > 0.85:
                 continue
             due = inv.invoice_date_due
-            delay = rng.randint(-10, 0) if rng.random() < 0.6 else int(rng.expovariate(1 / 25)) + 1
+            behaviour = self.behaviour[inv.commercial_partner_id.id]
+            delay = (
+                int(rng.expovariate(1 / behaviour["delay"])) + 1
+                if rng.random() < behaviour["late"]
+                else rng.randint(-10, 0)
+            )
             pay_date = max(due + timedelta(days=delay), inv.invoice_date)
             pay_date += timedelta(days=(4 - pay_date.weekday()) % 7)  # that week's Friday
             pay_date = min(pay_date, self.today)
@@ -529,6 +593,7 @@ class OrmGenerator:
         users = self.salespeople()
         pricelist = self.foreign_pricelist()
         customers = step("customers", self.customers, n, users)
+        self.behaviours(customers)
         self.newcomer_ids = showcase_data.pick_newcomers(customers)
         self.campaigns = showcase_data.campaigns(self.env)
         step("leads", self.leads, customers, users)
@@ -573,9 +638,8 @@ def main(argv=None):
             stats.update(
                 clone_data.clone_customers(env, templates, args.customers - n_orm, rng, today)
             )
-        # commit and ANALYZE before the full refresh: planned on the statistics of the empty
-        # tables of a fresh install, its joins over 100,000 customers become nested loops
-        # that run for half an hour instead of seconds
+        # commit and ANALYZE before the full refresh: the statistics of a fresh install are
+        # those of empty tables, on which the refresh's joins would be planned
         cr.commit()
         cr.execute("ANALYZE")
         showcase = showcase_data.Showcase(env, rng, today, templates)

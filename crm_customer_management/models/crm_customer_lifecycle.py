@@ -94,18 +94,29 @@ class CrmCustomerLifecycle(models.AbstractModel):
         History.flush_model()
         now = fields.Datetime.now()
         uid = self.env.uid
+        # the moved customers' current rows stop being current (none on a first
+        # classification), then the new rows are
+        leaving = [m[0] for m in moves if m[1]]
+        if leaving:
+            cr.execute(
+                """
+                UPDATE crm_customer_lifecycle_history SET is_current = FALSE
+                 WHERE is_current AND company_id = %s AND partner_id = ANY(%s)
+                """,
+                [company.id, leaving],
+            )
         cr.execute(
             """
             INSERT INTO crm_customer_lifecycle_history
                    (partner_id, company_id, stage_from, stage_to, date, trigger, res_model,
-                    res_id, user_id, reason, playbook_done, playbook_state,
+                    res_id, user_id, reason, playbook_done, playbook_state, is_current,
                     create_uid, create_date, write_uid, write_date)
             SELECT v.partner_id, %(company_id)s, v.stage_from, v.stage_to, %(now)s,
                    %(trigger)s, v.res_model, v.res_id, %(uid)s, %(reason)s,
                    %(trigger)s = 'scheduled' AND v.stage_from IS NULL,
                    CASE WHEN %(trigger)s = 'scheduled' AND v.stage_from IS NULL
                         THEN 'none' END,
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
+                   TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM unnest(%(partner_ids)s::int[], %(froms)s::varchar[], %(tos)s::varchar[],
                           %(models)s::varchar[], %(res_ids)s::int[])
                    AS v(partner_id, stage_from, stage_to, res_model, res_id)
@@ -126,26 +137,8 @@ class CrmCustomerLifecycle(models.AbstractModel):
         )
         inserted = cr.fetchall()
         history_ids = [r[0] for r in inserted]
-        self.env["res.partner"].flush_model(["lifecycle_stage", "lifecycle_stage_date"])
-        cr.execute(
-            """
-            UPDATE res_partner p
-               SET lifecycle_stage = COALESCE(p.lifecycle_stage, '{}'::jsonb)
-                                     || jsonb_build_object(%(company)s, v.stage),
-                   lifecycle_stage_date = COALESCE(p.lifecycle_stage_date, '{}'::jsonb)
-                                     || jsonb_build_object(%(company)s, %(today)s)
-              FROM unnest(%(partner_ids)s::int[], %(tos)s::varchar[]) AS v(id, stage)
-             WHERE p.id = v.id
-            """,
-            {
-                "company": str(company.id),
-                "today": fields.Date.to_string(fields.Date.context_today(self)),
-                "partner_ids": [m[0] for m in moves],
-                "tos": [m[2] for m in moves],
-            },
-        )
-        self.env["res.partner"].invalidate_model(["lifecycle_stage", "lifecycle_stage_date"])
         History.invalidate_model()
+        self.env["res.partner"].invalidate_model(["lifecycle_stage", "lifecycle_stage_date"])
         # The first classification of a customer by the scheduled run (no previous stage)
         # records where an existing customer stands; it is not a stage entry: no playbook.
         todo = History.browse([r[0] for r in inserted if not r[1]])

@@ -176,9 +176,14 @@ class CrmCustomerLifecycle(models.AbstractModel):
         """  # noqa: S608 - constant fragments
 
     def _sql_profile(self):
-        """Predicted churn and whether the profile is known (needs + completeness)."""
+        """Predicted churn and whether the profile is known (needs + completeness). The
+        churn score is the one the company chose (``crm.customer.churn.model``), else
+        BG/NBD's; a negative text since the last order counts as certain churn."""
         return f"""
-            SELECT v.partner_id, v.churn_probability,
+            SELECT v.partner_id,
+                   CASE WHEN v.negative_text_date >= v.last_order_date THEN 1.0
+                        ELSE COALESCE(v.churn_score, v.churn_probability)
+                   END AS churn_probability,
                    (p.ccm_completeness >= %(known_completeness)s
                     AND EXISTS (SELECT 1 FROM crm_customer_need n
                                  WHERE n.commercial_partner_id = v.partner_id))::int

@@ -38,6 +38,9 @@ class CrmCustomerLifecycleHistory(models.Model):
     )
     user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
     reason = fields.Text()
+    # the customer's stage in the company now: the last move (one per customer and company,
+    # a unique partial index); the partner and the reports read it
+    is_current = fields.Boolean("Current Stage", readonly=True, default=False)
     playbook_done = fields.Boolean(
         "Playbook Run", readonly=True, help="The stage's playbook actions were scheduled."
     )
@@ -55,6 +58,17 @@ class CrmCustomerLifecycleHistory(models.Model):
         help="Playbook actions that were skipped, and why (archived or opted-out customer, "
         "no e-mail address, nobody to assign the activity to).",
     )
+
+    def init(self):
+        res = super().init()
+        # one current stage per customer and company; the reports join on it
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_customer_lifecycle_history_current_uniq
+                ON crm_customer_lifecycle_history (partner_id, company_id) WHERE is_current
+            """
+        )
+        return res
 
     @api.model
     def _selection_document_ref(self):

@@ -343,6 +343,13 @@ class CrmCustomerValue(models.Model):
         cr.execute(
             SQL(
                 f"""
+            -- the profiles that exist, read once before the insert: an anti-join against
+            -- the table being written would rescan its new rows for every loaded row when
+            -- planned as a nested loop (planned so on a first refresh: the table is empty),
+            -- half an hour for 100,000 customers
+            WITH existing AS MATERIALIZED (
+                SELECT partner_id FROM crm_customer_value WHERE company_id = %(company)s
+            )
             INSERT INTO crm_customer_value
                    (partner_id, company_id, {", ".join(columns)}, {", ".join(PARTNER_COLUMNS)},
                     refreshed_at, create_uid, create_date, write_uid, write_date)
@@ -352,9 +359,7 @@ class CrmCustomerValue(models.Model):
                    NOW() AT TIME ZONE 'UTC'
               FROM (%(decoded)s) l
               JOIN res_partner p ON p.id = l.partner_id
-             WHERE NOT EXISTS (SELECT 1 FROM crm_customer_value v
-                                WHERE v.partner_id = l.partner_id
-                                  AND v.company_id = %(company)s)
+             WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.partner_id = l.partner_id)
             ON CONFLICT (partner_id, company_id) DO UPDATE
                SET {set_cols}, refreshed_at = EXCLUDED.refreshed_at,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date

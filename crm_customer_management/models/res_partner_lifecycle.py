@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..const import CCM_USER, LIFECYCLE_STAGES
 
@@ -11,18 +12,55 @@ class ResPartner(models.Model):
 
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
-        company_dependent=True,
-        readonly=True,
+        compute="_compute_lifecycle_stage",
+        search="_search_lifecycle_stage",
         groups=CCM_USER,
         help="Where the customer stands in the customer-management cycle of the current "
         "company; moved by sales, invoices, complaints, satisfaction answers and inactivity.",
     )
     lifecycle_stage_date = fields.Date(
-        "In Stage Since", company_dependent=True, readonly=True, groups=CCM_USER
+        "In Stage Since", compute="_compute_lifecycle_stage", groups=CCM_USER
     )
     lifecycle_history_count = fields.Integer(
         "Stage Changes", compute="_compute_lifecycle_history_count", groups=CCM_USER
     )
+
+    @api.depends_context("company")
+    def _compute_lifecycle_stage(self):
+        # the stage is the customer's, shown to whoever may read the partner
+        moves = (
+            self.env["crm.customer.lifecycle.history"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("is_current", "=", True),
+                ],
+                ["partner_id", "stage_to", "date"],
+            )
+        )
+        by_partner = {move.partner_id.id: move for move in moves}
+        for partner in self:
+            move = by_partner.get(partner.id)
+            partner.lifecycle_stage = move.stage_to if move else False
+            partner.lifecycle_stage_date = move.date.date() if move else False
+
+    def _search_lifecycle_stage(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Unsupported search on the lifecycle stage: %s", operator))
+        stages = [value] if operator in ("=", "!=") else list(value or [])
+        positive = operator in ("=", "in")
+        keep_unclassified = False in stages
+        stages = [s for s in stages if s]
+        History = self.env["crm.customer.lifecycle.history"].sudo()
+        current = [("company_id", "=", self.env.company.id), ("is_current", "=", True)]
+        classified = History._search([*current, ("stage_to", "in", stages)]).subselect("partner_id")
+        any_stage = History._search(current).subselect("partner_id")
+        domain = [("id", "in", classified)]
+        if keep_unclassified:
+            domain = ["|", ("id", "not in", any_stage), *domain]
+        return domain if positive else ["!", *domain]
 
     def _compute_lifecycle_history_count(self):
         groups = self.env["crm.customer.lifecycle.history"]._read_group(

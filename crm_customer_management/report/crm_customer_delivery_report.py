@@ -23,7 +23,8 @@ class CrmCustomerDeliveryReport(models.Model):
             "location_id",
             "location_dest_id",
         ],
-        "res.partner": ["commercial_partner_id", "user_id", "lifecycle_stage"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 

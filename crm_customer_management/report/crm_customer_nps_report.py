@@ -20,7 +20,8 @@ class CrmCustomerNpsReport(models.Model):
         "survey.user_input.line": ["value_scale", "answer_type", "skipped", "user_input_id"],
         "survey.survey": ["ccm_satisfaction_kind"],
         "crm.complaint": ["survey_answer_id", "company_id", "commercial_partner_id"],
-        "res.partner": ["commercial_partner_id", "user_id", "lifecycle_stage"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 

@@ -7,8 +7,7 @@ from ..models.crm_customer_value import RFM_SEGMENTS, VALUE_TIERS
 class CrmCustomerProfileReportMixin(models.AbstractModel):
     """What an analysis report shows of the customer behind each row: the value tier and
     RFM segment of its value profile, and its lifecycle stage, all in the row's company.
-    A report selects ``_select_profile`` and joins ``_from_profile``; its commercial
-    partner must be aliased ``cp``."""
+    A report selects ``_select_profile`` and joins ``_from_profile``."""
 
     _name = "crm.customer.profile.report.mixin"
     _description = "Customer Profile Columns of Analysis Reports"
@@ -26,11 +25,17 @@ class CrmCustomerProfileReportMixin(models.AbstractModel):
 
     def _select_profile(self, company):
         """The profile columns for the rows of company column ``company`` (a constant)."""
-        stage = f"COALESCE(cp.lifecycle_stage ->> {company}::text, '{NO_STAGE}') AS lifecycle_stage"
-        return f"v.value_tier, v.rfm_segment, {stage}"
+        return (
+            f"v.value_tier, v.rfm_segment, COALESCE(ls.stage_to, '{NO_STAGE}') AS lifecycle_stage"
+        )
 
     def _from_profile(self, partner, company):
-        """The value profile of commercial partner ``partner`` in ``company`` (columns, a
-        LEFT JOIN on a unique key: a grouped read that does not use it skips it)."""
-        on = f"v.partner_id = {partner} AND v.company_id = {company}"
-        return f"LEFT JOIN crm_customer_value v ON {on}"
+        """The value profile and the lifecycle stage of commercial partner ``partner`` in
+        ``company`` (columns: LEFT JOINs on unique keys, which a grouped read that does not
+        use them skips)."""
+        return (
+            f"LEFT JOIN crm_customer_value v"
+            f" ON v.partner_id = {partner} AND v.company_id = {company}"
+            f" LEFT JOIN crm_customer_lifecycle_history ls"
+            f" ON ls.partner_id = {partner} AND ls.company_id = {company} AND ls.is_current"
+        )

@@ -30,7 +30,8 @@ class CrmCustomerReceivableReport(models.Model):
             "commercial_partner_id",
             "company_id",
         ],
-        "res.partner": ["user_id", "lifecycle_stage"],
+        "res.partner": ["user_id"],
+        "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
         "crm.customer.value": ["value_tier", "rfm_segment", "company_id"],
     }
 

@@ -10,6 +10,8 @@ from . import test_complaint_intake
 from . import test_complaint_sla
 from . import test_access
 from . import test_playbook
+from . import test_segment
 from . import test_customer_value_prediction
 from . import test_sql_tools
 from . import test_report_queries
+from . import test_churn_text

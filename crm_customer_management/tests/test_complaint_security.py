@@ -20,6 +20,8 @@ INTERNAL_FIELDS = [
     "user_id",
     "team_id",
     "csat_score",
+    "sentiment",
+    "sentiment_score",
     "compensation_amount",
     "survey_answer_id",
     "first_response_deadline",

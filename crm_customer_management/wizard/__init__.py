@@ -2,3 +2,4 @@ from . import crm_customer_lifecycle_move
 from . import crm_customer_dashboard
 from . import account_move_reversal
 from . import stock_return_picking
+from . import crm_customer_segment_migration

@@ -1,0 +1,392 @@
+import json
+import logging
+import time
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..analytics import churn, clv
+from ..tools.cron import run_per_company
+from ..tools.sql import query_frame
+
+_logger = logging.getLogger(__name__)
+
+# days of the spend-trend half-years and of the recent-complaints window
+HALF_YEAR = 182
+COMPLAINT_DAYS = 90
+
+
+class CrmCustomerChurn(models.AbstractModel):
+    """The churn service: gathers the customers' features as of a cut-off date by set-based
+    SQL (``_sql_*`` hooks), trains and measures the model of ``analytics.churn`` on a
+    time-based hold-out, records the run (``crm.customer.churn.model``) and writes the
+    chosen score and its three drivers on the value profiles in one statement. Runs
+    nightly per company and on a manager's demand, never on a document's posting path."""
+
+    _name = "crm.customer.churn"
+    _description = "Customer Churn Service"
+
+    @api.model
+    def _check_manager(self):
+        if not self.env.user.has_group("crm_customer_management.group_manager"):
+            raise AccessError(
+                self.env._("Only Customer Management managers can train the churn model.")
+            )
+
+    @api.model
+    def _cron_train_all(self):
+        return run_per_company(
+            self,
+            self._train,
+            self.env["res.company"].search([("active", "=", True)]),
+            ("ccm_churn_cron_at", "ccm_churn_cron_error"),
+        )
+
+    # ------------------------------------------------------------------
+    # Training
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _train(self, company):
+        """Train, measure and score ``company``'s customers. Returns the run record (with a
+        note and no score when there is too little history)."""
+        self.env.flush_all()
+        started = time.perf_counter()
+        today = fields.Date.context_today(self)
+        horizon = company.ccm_churn_horizon_days
+        own = company.ccm_churn_own_interval
+        test_cutoff = today - timedelta(days=horizon)
+        train_cutoff = test_cutoff - timedelta(days=horizon)
+        train = self._labelled(company, train_cutoff, horizon, own)
+        test = self._labelled(company, test_cutoff, horizon, own)
+        values = {
+            "company_id": company.id,
+            "date": fields.Datetime.now(),
+            "horizon_days": horizon,
+            "own_interval": own,
+            "train_cutoff": train_cutoff,
+            "test_cutoff": test_cutoff,
+            "n_train": len(train),
+            "n_test": len(test),
+        }
+        try:
+            result = churn.train_and_evaluate(
+                train, test, self._bgnbd_churn(company, test, test_cutoff)
+            )
+        except ValueError as error:
+            values["note"] = self.env._(
+                "Not enough history to train and measure a churn model: %s", error
+            )
+            values["seconds"] = time.perf_counter() - started
+            _logger.info("Churn model of %s: %s", company.name, values["note"])
+            return self.env["crm.customer.churn.model"].sudo().create(values)
+        # the model used from now on learns from the most recent labelled period
+        final = churn.fit(churn.features(test).to_numpy(), test["label"].to_numpy())
+        figures = result["figures"]
+        for method in churn.METHODS:
+            values[f"auc_{method}"] = figures.get(method, {}).get("auc")
+            values[f"lift_{method}"] = figures.get(method, {}).get("lift")
+        values.update(
+            chosen=result["chosen"],
+            churn_rate=result["churn_rate"],
+            params={"model": final, "recency": result["recency_params"]},
+        )
+        values = {k: None if _is_nan(v) else v for k, v in values.items()}
+        run = self.env["crm.customer.churn.model"].sudo().create(values)
+        run.scored_count = self._score(company, run, today)
+        run.seconds = time.perf_counter() - started
+        company.sudo().ccm_churn_model_id = run
+        _logger.info(
+            "Churn model of %s: %s (%d training, %d hold-out customers, %.1f s)",
+            company.name,
+            json.dumps(figures),
+            len(train),
+            len(test),
+            run.seconds,
+        )
+        return run
+
+    def _labelled(self, company, cutoff, horizon, own_interval):
+        """Features of the customers who bought by ``cutoff``, with their label: no purchase
+        in their horizon after it."""
+        frame = self._gather(company, cutoff, cutoff + timedelta(days=horizon))
+        horizon_days = churn.horizons(frame, horizon, own_interval)
+        frame["label"] = churn.labels(frame["days_to_next"], horizon_days)
+        return frame
+
+    def _bgnbd_churn(self, company, frame, cutoff):
+        """BG/NBD's churn probability (1 - probability alive) of ``frame``'s customers as
+        of ``cutoff``, fitted on their history up to it; NaN when it cannot be fitted."""
+        x = frame["purchase_days"].to_numpy(dtype=float) - 1
+        t_x = frame["span_days"].to_numpy(dtype=float)
+        T = t_x + frame["recency_days"].to_numpy(dtype=float)
+        if len(frame) < 2 or (x > 0).sum() < 10:
+            return np.full(len(frame), np.nan)
+        try:
+            params = clv.fit_bgnbd(x, t_x, T, start=(company.ccm_value_state or {}).get("bgnbd"))
+        except (ValueError, FloatingPointError) as error:
+            _logger.info(
+                "Churn model of %s: no BG/NBD fit as of %s: %s", company.name, cutoff, error
+            )
+            return np.full(len(frame), np.nan)
+        return 1.0 - clv.bgnbd_probability_alive(params, x, t_x, T)
+
+    # ------------------------------------------------------------------
+    # Scoring
+    # ------------------------------------------------------------------
+
+    def _score(self, company, run, today):
+        """Write the chosen score and the model's three drivers on the value profiles of
+        ``company``'s customers (one UPDATE); the others' scores are emptied. Returns the
+        number of customers scored."""
+        frame = self._gather(company, today, None)
+        X = churn.features(frame).to_numpy()
+        params = run.sudo().params
+        if run.chosen == "model":
+            scores = churn.score(params["model"], X)
+        elif run.chosen == "recency":
+            scores = churn.score(params["recency"], X[:, [churn.FEATURES.index("log_recency")]])
+        else:  # BG/NBD: the profile's own churn probability
+            scores = np.full(len(frame), np.nan)
+        names = churn.drivers(params["model"], X)
+        details = self._driver_values(frame)
+        drivers = [
+            json.dumps([[name, details[name][i]] for name in row]) for i, row in enumerate(names)
+        ]
+        self.env["crm.customer.value"].flush_model()
+        self.env.cr.execute(
+            """
+            UPDATE crm_customer_value v
+               SET churn_score = CASE WHEN %(bgnbd)s THEN v.churn_probability ELSE u.score END,
+                   churn_drivers_data = u.drivers::jsonb, churn_scored_on = %(today)s
+              FROM unnest(%(ids)s::int[], %(scores)s::float8[], %(drivers)s::text[])
+                   AS u(partner_id, score, drivers)
+             WHERE v.company_id = %(company_id)s AND v.partner_id = u.partner_id
+            """,
+            {
+                "bgnbd": run.chosen == "bgnbd",
+                "today": today,
+                "ids": frame.index.tolist(),
+                "scores": [None if np.isnan(s) else float(s) for s in scores],
+                "drivers": drivers,
+                "company_id": company.id,
+            },
+        )
+        scored = self.env.cr.rowcount
+        self.env.cr.execute(
+            """UPDATE crm_customer_value
+                  SET churn_score = NULL, churn_drivers_data = NULL, churn_scored_on = NULL
+                WHERE company_id = %s AND churn_scored_on IS DISTINCT FROM %s""",
+            [company.id, today],
+        )
+        self.env["crm.customer.value"].invalidate_model(
+            ["churn_score", "churn_drivers_data", "churn_scored_on"]
+        )
+        return scored
+
+    @staticmethod
+    def _driver_values(frame):
+        """The figure each driver is told with, in its natural unit, per customer."""
+        interval = churn.usual_interval(frame)
+        recency = frame["recency_days"].to_numpy(dtype=float)
+        features = churn.features(frame)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(interval > 0, recency / interval, np.nan)
+
+        def rounded(values, digits=0):
+            return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+
+        satisfaction = pd.to_numeric(frame["satisfaction"], errors="coerce").to_numpy(dtype=float)
+        stage = frame["stage"].astype(object).where(frame["stage"].notna(), None).tolist()
+        return {
+            "recency_ratio": rounded(ratio, 1),
+            "log_recency": rounded(recency),
+            "log_frequency": rounded(frame["purchase_days"].to_numpy(dtype=float)),
+            "log_monetary": rounded(frame["amount"].fillna(0).to_numpy(dtype=float)),
+            "margin_rate": rounded(features["margin_rate"].to_numpy() * 100),
+            "spend_trend": rounded(features["spend_trend"].to_numpy() * 100),
+            "return_rate": rounded(features["return_rate"].to_numpy() * 100),
+            "payment_delay": rounded(features["payment_delay"].to_numpy()),
+            "complaints_90d": rounded(features["complaints_90d"].to_numpy()),
+            "complaints_open": rounded(features["complaints_open"].to_numpy()),
+            "complaints_recovered": rounded(features["complaints_recovered"].to_numpy()),
+            "dissatisfaction": rounded(satisfaction * 100),
+            "risk_stage": stage,
+            "tier_mvc": [None] * len(frame),
+            "tier_bz": [None] * len(frame),
+        }
+
+    # ------------------------------------------------------------------
+    # Features as of a cut-off date
+    # ------------------------------------------------------------------
+
+    def _gather_params(self, company, cutoff, end):
+        return {
+            "company_id": company.id,
+            "cutoff": cutoff,
+            "end": end or cutoff,
+            "half_year": HALF_YEAR,
+            "complaint_days": COMPLAINT_DAYS,
+        }
+
+    def _gather(self, company, cutoff, end):
+        """One row per customer who bought by ``cutoff``: the raw columns of
+        ``analytics.churn`` and ``days_to_next`` (days to the first purchase after the
+        cut-off, up to ``end``; NaN when none)."""
+        params = self._gather_params(company, cutoff, end)
+        frame = query_frame(self.env.cr, self._sql_orders(), params)
+        frame.index = frame.index.astype("int64")
+        for method in (
+            self._sql_stock,
+            self._sql_payments,
+            self._sql_complaints,
+            self._sql_answers,
+        ):
+            query = method()
+            if query:
+                other = query_frame(self.env.cr, query, params)
+                other.index = other.index.astype("int64")
+                frame = frame.join(other, how="left")
+        for col in ("days_to_next", "payment_delay", "satisfaction"):
+            if col not in frame:
+                frame[col] = np.nan
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        self.env.cr.execute(self._sql_stage(), params)  # text: not through query_frame
+        stages = dict(self.env.cr.fetchall())
+        frame["stage"] = [stages.get(pid) for pid in frame.index]
+        return frame.sort_index()
+
+    # Each _sql_* hook returns a query grouped by commercial partner (column partner_id) with
+    # %(company_id)s, %(cutoff)s and %(end)s placeholders.
+
+    def _sql_orders(self):
+        """Recency, purchase days, span, amounts, margin and spend trend as of the cut-off,
+        and the days to the next purchase after it (confirmed orders)."""
+        return """
+            WITH days AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       (so.date_order AT TIME ZONE 'UTC')::date AS day,
+                       SUM(so.amount_untaxed::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8) AS amount,
+                       SUM(COALESCE(so.margin, 0)::float8
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8) AS margin
+                  FROM sale_order so
+                  JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                   AND (so.date_order AT TIME ZONE 'UTC')::date <= %(end)s
+                 GROUP BY 1, 2
+            )
+            SELECT partner_id,
+                   %(cutoff)s - MAX(day) FILTER (WHERE day <= %(cutoff)s) AS recency_days,
+                   COUNT(*) FILTER (WHERE day <= %(cutoff)s) AS purchase_days,
+                   MAX(day) FILTER (WHERE day <= %(cutoff)s)
+                       - MIN(day) AS span_days,
+                   SUM(amount) FILTER (WHERE day <= %(cutoff)s) AS amount,
+                   SUM(margin) FILTER (WHERE day <= %(cutoff)s) AS margin,
+                   SUM(amount) FILTER (WHERE day <= %(cutoff)s
+                       AND day > %(cutoff)s - %(half_year)s) AS amount_recent,
+                   SUM(amount) FILTER (WHERE day <= %(cutoff)s - %(half_year)s
+                       AND day > %(cutoff)s - 2 * %(half_year)s) AS amount_prior,
+                   MIN(day) FILTER (WHERE day > %(cutoff)s) - %(cutoff)s AS days_to_next
+              FROM days
+             GROUP BY partner_id
+            HAVING MIN(day) <= %(cutoff)s
+        """
+
+    def _sql_stock(self):
+        return """
+            WITH customer_locations AS (
+                SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
+            )
+            SELECT p.commercial_partner_id AS partner_id,
+                   SUM(sm.product_qty::float8)
+                       FILTER (WHERE sm.location_dest_id = ANY(cl.ids)) AS delivered_qty,
+                   SUM(sm.product_qty::float8)
+                       FILTER (WHERE sm.location_id = ANY(cl.ids)) AS returned_qty
+              FROM stock_move sm
+             CROSS JOIN customer_locations cl
+              JOIN stock_picking sp ON sp.id = sm.picking_id
+              JOIN res_partner p ON p.id = sp.partner_id
+             WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
+               AND (sm.date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+               AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
+             GROUP BY p.commercial_partner_id
+        """
+
+    def _sql_payments(self):
+        """Days paid after the due date, weighted by amount, over the invoices paid by the
+        cut-off."""
+        return """
+            WITH paid AS (
+                SELECT m.commercial_partner_id AS partner_id,
+                       m.amount_total_signed::float8 AS amount,
+                       MAX(apr.max_date) - m.invoice_date_due AS delay
+                  FROM account_move m
+                  JOIN account_move_line l ON l.move_id = m.id
+                       AND l.display_type = 'payment_term'
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                   AND m.payment_state IN ('paid', 'in_payment')
+                   AND m.company_id = %(company_id)s AND m.invoice_date <= %(cutoff)s
+                 GROUP BY m.id
+                HAVING MAX(apr.max_date) <= %(cutoff)s
+            )
+            SELECT partner_id, SUM(amount * delay) / NULLIF(SUM(amount), 0) AS payment_delay
+              FROM paid GROUP BY partner_id
+        """
+
+    def _sql_complaints(self):
+        return """
+            SELECT commercial_partner_id AS partner_id,
+                   COUNT(*) FILTER (WHERE (date_open AT TIME ZONE 'UTC')::date
+                                          > %(cutoff)s - %(complaint_days)s) AS complaints_90d,
+                   COUNT(*) FILTER (WHERE date_closed IS NULL
+                                       OR (date_closed AT TIME ZONE 'UTC')::date > %(cutoff)s)
+                       AS complaints_open,
+                   COUNT(*) FILTER (WHERE (date_closed AT TIME ZONE 'UTC')::date <= %(cutoff)s
+                                      AND outcome IN ('retained', 'won_back'))
+                       AS complaints_recovered
+              FROM crm_complaint
+             WHERE company_id = %(company_id)s AND intake_state = 'qualified'
+               AND (date_open AT TIME ZONE 'UTC')::date <= %(cutoff)s
+             GROUP BY commercial_partner_id
+        """
+
+    def _sql_answers(self):
+        """The last satisfaction answer before the cut-off on a 0-1 scale (NPS 0-10 over
+        10, CSAT 1-5 as (score - 1) / 4)."""
+        return """
+            SELECT DISTINCT ON (p.commercial_partner_id)
+                   p.commercial_partner_id AS partner_id,
+                   CASE s.ccm_satisfaction_kind
+                        WHEN 'nps' THEN l.value_scale / 10.0
+                        ELSE (l.value_scale - 1) / 4.0 END AS satisfaction
+              FROM survey_user_input ui
+              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
+              JOIN survey_user_input_line l ON l.user_input_id = ui.id
+                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
+              JOIN res_partner p ON p.id = ui.partner_id
+             WHERE ui.state = 'done'
+               AND (COALESCE(ui.end_datetime, ui.write_date) AT TIME ZONE 'UTC')::date
+                   <= %(cutoff)s
+             ORDER BY p.commercial_partner_id, COALESCE(ui.end_datetime, ui.write_date) DESC,
+                      ui.id DESC
+        """
+
+    def _sql_stage(self):
+        """The lifecycle stage each customer was in at the cut-off."""
+        return """
+            SELECT DISTINCT ON (partner_id) partner_id, stage_to AS stage
+              FROM crm_customer_lifecycle_history
+             WHERE company_id = %(company_id)s
+               AND (date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+             ORDER BY partner_id, date DESC, id DESC
+        """
+
+
+def _is_nan(value):
+    return isinstance(value, float) and np.isnan(value)

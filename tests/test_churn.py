@@ -1,0 +1,75 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from analytics import churn
+
+
+def test_auc_perfectly_separable_is_one():
+    assert churn.roc_auc([0, 0, 0, 1, 1], [0.1, 0.2, 0.3, 0.8, 0.9]) == 1.0
+    assert churn.roc_auc([1, 1, 0, 0], [0.1, 0.2, 0.3, 0.8]) == 0.0
+
+
+def test_auc_by_hand_with_a_tie():
+    # pairs (churner, stayer): (0.8, 0.1) win, (0.8, 0.8) tie = 0.5, (0.4, 0.1) win,
+    # (0.4, 0.8) loss -> 2.5 / 4
+    assert churn.roc_auc([1, 1, 0, 0], [0.8, 0.4, 0.1, 0.8]) == 0.625
+    assert math.isnan(churn.roc_auc([1, 1], [0.2, 0.3]))
+
+
+def test_top_decile_lift_by_hand():
+    # 20 customers, 5 churned (rate 0.25); top 10 % = the 2 highest scores: one churner
+    # -> rate 0.5, lift 2.0
+    y = np.array([1, 0] + [1] * 4 + [0] * 14)
+    score = np.array([0.99, 0.98] + [0.5] * 4 + [0.1] * 14)
+    assert churn.top_decile_lift(y, score) == pytest.approx(2.0)
+    # 25 customers: ceil(2.5) = 3 in the top decile
+    y = np.array([1, 1, 1] + [0] * 22)
+    assert churn.top_decile_lift(y, np.arange(25)[::-1]) == pytest.approx(1 / (3 / 25))
+
+
+def test_labels_and_own_horizon():
+    frame = pd.DataFrame({"purchase_days": [5, 1, 3], "span_days": [40, 0, 400]})
+    # intervals 10 and 200 days: twice that between 30 and 90; one-time buyer: 90
+    assert churn.horizons(frame, 90, own_interval=True).tolist() == [30.0, 90.0, 90.0]
+    assert churn.labels([10, np.nan, 95], [30, 90, 90]).tolist() == [0, 1, 1]
+
+
+def _customers(n, rng, churner):
+    recency = rng.uniform(200, 400, n) if churner else rng.uniform(1, 60, n)
+    return pd.DataFrame(
+        {
+            "recency_days": recency,
+            "purchase_days": rng.integers(2, 10, n),
+            "span_days": rng.uniform(100, 300, n),
+            "amount": rng.uniform(100, 1000, n),
+            "margin": rng.uniform(10, 100, n),
+            "complaints_90d": rng.integers(1, 3, n) if churner else np.zeros(n),
+            "label": int(churner),
+        }
+    )
+
+
+def test_model_separates_and_names_drivers():
+    rng = np.random.default_rng(0)
+    train = pd.concat([_customers(50, rng, True), _customers(50, rng, False)], ignore_index=True)
+    test = pd.concat([_customers(30, rng, True), _customers(30, rng, False)], ignore_index=True)
+    result = churn.train_and_evaluate(train, test, bgnbd_test=np.full(60, np.nan))
+    assert result["figures"]["model"]["auc"] == 1.0
+    assert result["figures"]["recency"]["auc"] == 1.0
+    assert "bgnbd" not in result["figures"]  # no BG/NBD score known: not measured
+    # lift of a perfect ranking: the top 6 of 60 are all churners (rate 1 / 0.5)
+    assert result["figures"]["model"]["lift"] == pytest.approx(2.0)
+    assert result["chosen"] == "model"  # ties go to the model
+    X = churn.features(test).to_numpy()
+    names = churn.drivers(result["params"], X[:1])[0]
+    assert len(names) == 3
+    assert set(names) & {"recency_ratio", "log_recency", "complaints_90d"}
+
+
+def test_too_few_churners_refused():
+    rng = np.random.default_rng(1)
+    train = pd.concat([_customers(5, rng, True), _customers(50, rng, False)], ignore_index=True)
+    with pytest.raises(ValueError, match="at least 10"):
+        churn.train_and_evaluate(train, train)
