@@ -17,7 +17,6 @@ from ..tools.sql import (
     partner_filter,
     query_frame,
     query_frames_parallel,
-    run_aside,
 )
 from .crm_customer_value import (
     DATE_COLUMNS,
@@ -53,7 +52,7 @@ class CrmCustomerValue(models.Model):
         started = time.perf_counter()
         raw = self._gather(company, today, partner_ids)
         gathered = time.perf_counter()
-        duplicates = self._scan_duplicates_aside() if full else None
+        duplicates = self.env["res.partner"]._ccm_scan_duplicates_aside() if full else None
         state = None
         if not full:
             state = company.ccm_value_state or {
@@ -84,7 +83,9 @@ class CrmCustomerValue(models.Model):
                     "ccm_value_fit_note": note,
                 }
             )
-            self._refresh_duplicate_suspects((duplicates.result() or []) if duplicates else None)
+            self.env["res.partner"]._ccm_refresh_duplicate_suspects(
+                (duplicates.result() or []) if duplicates else None
+            )
         _logger.info(
             "Customer value refresh of %s: %d customers (gather %.2f s, score %.2f s,"
             " write %.2f s, duplicates %.2f s)",
@@ -431,43 +432,6 @@ class CrmCustomerValue(models.Model):
             for profile_id, old, new in changes
         }
         self.browse(list(bodies))._message_log_batch(bodies)
-
-    @api.model
-    def _duplicate_suspects_sql(self):
-        return SQL(
-            """
-            WITH keys AS (%s),
-            dup AS (SELECT k FROM keys GROUP BY k HAVING MIN(id) <> MAX(id))
-            SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
-            """,
-            self.env["res.partner"]._ccm_duplicate_keys_sql(),
-        )
-
-    def _scan_duplicates_aside(self):
-        """The duplicate scan started on its own connection, so that it runs while this one
-        scores the customers (pure Python, one core): a future of the suspects' ids, or None
-        (the scan then runs on this cursor, at the end)."""
-        return run_aside(self.env, self._duplicate_suspects_sql())
-
-    @api.model
-    def _refresh_duplicate_suspects(self, suspects=None):
-        """Flag commercial partners that share an e-mail, a VAT number or a phone number
-        (last 9 digits) with another one: the ``suspects`` scanned aside, or scanned here."""
-        cr = self.env.cr
-        if suspects is None:
-            self.env["res.partner"].flush_model()
-            cr.execute(self._duplicate_suspects_sql())
-            suspects = cr.fetchone()[0] or []
-        cr.execute(
-            SQL(
-                """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
-                WHERE ccm_duplicate_suspect IS DISTINCT FROM (id = ANY(%s))""",
-                suspects,
-                suspects,
-            )
-        )
-        self.env["res.partner"].invalidate_model(["ccm_duplicate_suspect"])
-        return suspects
 
 
 def _jsonable(state):

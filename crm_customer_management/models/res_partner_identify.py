@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..analytics.value import completeness
 from ..const import CCM_USER
+from ..tools.sql import run_aside
 
 
 class ResPartner(models.Model):
@@ -156,3 +157,40 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"active_model": "res.partner", "active_ids": partners.ids},
         }
+
+    @api.model
+    def _ccm_duplicate_suspects_sql(self):
+        return SQL(
+            """
+            WITH keys AS (%s),
+            dup AS (SELECT k FROM keys GROUP BY k HAVING MIN(id) <> MAX(id))
+            SELECT ARRAY_AGG(DISTINCT keys.id) FROM keys JOIN dup USING (k)
+            """,
+            self._ccm_duplicate_keys_sql(),
+        )
+
+    def _ccm_scan_duplicates_aside(self):
+        """The duplicate scan started on its own connection, so that it runs while this one
+        scores the customers (pure Python, one core): a future of the suspects' ids, or None
+        (the scan then runs on this cursor, at the end of the value refresh)."""
+        return run_aside(self.env, self._ccm_duplicate_suspects_sql())
+
+    @api.model
+    def _ccm_refresh_duplicate_suspects(self, suspects=None):
+        """Flag commercial partners that share an e-mail, a VAT number or a phone number
+        (last 9 digits) with another one: the ``suspects`` scanned aside, or scanned here."""
+        cr = self.env.cr
+        if suspects is None:
+            self.flush_model()
+            cr.execute(self._ccm_duplicate_suspects_sql())
+            suspects = cr.fetchone()[0] or []
+        cr.execute(
+            SQL(
+                """UPDATE res_partner SET ccm_duplicate_suspect = (id = ANY(%s))
+                WHERE ccm_duplicate_suspect IS DISTINCT FROM (id = ANY(%s))""",
+                suspects,
+                suspects,
+            )
+        )
+        self.invalidate_model(["ccm_duplicate_suspect"])
+        return suspects

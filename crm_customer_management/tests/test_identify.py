@@ -61,7 +61,7 @@ class TestIdentify(CustomerManagementCase):
         c = Partner.create({"name": "Foxtrot", "phone": "+32 470 12 34 56"})
         d = Partner.create({"name": "Foxtrot bis", "mobile": "0470/12.34.56"})
         e = Partner.create({"name": "Unique", "email": "unique@example.org"})
-        suspects = self.env["crm.customer.value"]._refresh_duplicate_suspects()
+        suspects = self.env["res.partner"]._ccm_refresh_duplicate_suspects()
         self.assertTrue({a.id, b.id, c.id, d.id} <= set(suspects))
         self.assertEqual((a | b | c | d).mapped("ccm_duplicate_suspect"), [True] * 4)
         self.assertFalse(e.ccm_duplicate_suspect)
