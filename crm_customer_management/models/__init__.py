@@ -46,6 +46,8 @@ from . import crm_customer_text
 from . import crm_customer_theme
 from . import crm_customer_sentiment_model
 from . import crm_customer_sentiment
+from . import crm_customer_sentiment_theme
+from . import crm_customer_sentiment_risk
 from . import crm_customer_value_sentiment
 from . import crm_complaint_sentiment
 from . import survey_user_input_sentiment
