@@ -41,12 +41,12 @@ class CrmCustomerValue(models.Model):
             "log_frequency": lambda: self.env._("%s purchase days so far", int(value)),
             "log_monetary": lambda: self.env._(
                 "%(amount)s %(currency)s ordered so far",
-                amount=f"{value:,.0f}",
+                amount=format(value, ",.0f"),
                 currency=self.currency_id.symbol or "",
             ),
             "margin_rate": lambda: self.env._("margin of %s %%", int(value)),
             "spend_trend": lambda: self.env._(
-                "spend %s %% against the half-year before", f"{int(value):+d}"
+                "spend %s %% against the half-year before", format(int(value), "+d")
             ),
             "return_rate": lambda: self.env._(
                 "returned %s %% of the quantity delivered", int(value)
