@@ -53,6 +53,8 @@ ACTIVE_STAGES = ("onboarding", "known", "developing", "retained")
 ACTIVE_RANK = {stage: rank for rank, stage in enumerate(ACTIVE_STAGES)}
 # Stages that only a customer who bought can be in.
 CUSTOMER_STAGES = tuple(s for s in STAGES if s not in PROSPECT_STAGES)
+# ... and not lost: the customers a company still holds (churn: active at the start)
+HELD_CUSTOMER_STAGES = tuple(s for s in CUSTOMER_STAGES if s != "lost")
 
 DEFAULT_CONFIG = {
     "onboarding_days": 30,
