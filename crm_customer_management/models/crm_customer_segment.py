@@ -174,14 +174,15 @@ class CrmCustomerSegment(models.Model):
         return action
 
     def action_send_mail(self):
-        """Odoo's mass e-mail composer on the members the user may see: the exclusion
-        list (blacklist, opt-outs) is applied when sending, as for any mass mail."""
+        """Odoo's mass e-mail composer on the members the user may see, without those on
+        the exclusion list (blacklisted addresses); the composer applies the list again
+        when sending, as for any mass mail."""
         self.ensure_one()
         self._check_user()
         partners = (
             self.env["crm.customer.segment.member"]
             .search([("segment_id", "=", self.id)])
-            .partner_id
+            .partner_id.filtered(lambda p: not p.is_blacklisted)
         )
         if not partners:
             raise UserError(self.env._("Segment '%s' has no member you may write to.", self.name))
