@@ -1,7 +1,5 @@
 from datetime import datetime, time, timedelta
 
-import pandas as pd
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
@@ -15,10 +13,27 @@ ALL_CUSTOMERS_GROUPS = (
     "sales_team.group_sale_salesman_all_leads",
     "crm_customer_management.group_manager",
 )
-# customer-side KPIs are scoped by the customer's salesperson and that salesperson's team
-SCOPE_JOIN = "LEFT JOIN res_users u ON u.id = p.user_id"
-SCOPE_WHERE = """(%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)"""
+# Two scopes, each the one the opened documents' own record rules use:
+# - customer-side facts (stage history, satisfaction answers, transfers, value profiles) are
+#   scoped by the customer's (commercial entity ``cp``) salesperson and that person's team;
+# - documents with a salesperson of their own (orders, leads, complaints) by it and their team.
+# Both by the segment of the context (``%(segment_id)s``, see crm_customer_kpi_segment.py).
+CUSTOMER_JOIN = "LEFT JOIN res_users u ON u.id = cp.user_id"
+CUSTOMER_SCOPE = """(%(user_id)s IS NULL OR cp.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND (%(segment_id)s IS NULL OR cp.id IN (
+                    SELECT r.partner_id FROM crm_customer_segment_member_rel r
+                     WHERE r.segment_id = %(segment_id)s))"""
+
+
+def document_scope(alias, partner_column):
+    """The scope of documents with their own salesperson and team (``alias.user_id``,
+    ``alias.team_id``) and a customer column ``partner_column`` (a commercial partner)."""
+    return f"""(%(user_id)s IS NULL OR {alias}.user_id = %(user_id)s)
+               AND (%(team_id)s IS NULL OR {alias}.team_id = %(team_id)s)
+               AND (%(segment_id)s IS NULL OR {partner_column} IN (
+                    SELECT r.partner_id FROM crm_customer_segment_member_rel r
+                     WHERE r.segment_id = %(segment_id)s))"""
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -116,48 +131,6 @@ class CrmCustomerKpi(models.AbstractModel):
             )
         return team, me
 
-    # ------------------------------------------------------------------
-    # Satisfaction: the addon's surveys and the complaints' ratings
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _satisfaction_answers_sql(self):
-        """SQL of the satisfaction answers, one row per answer and company: ``answer_id``
-        (survey.user_input, NULL for a rating), ``partner_id`` (the commercial partner),
-        ``company_id``, ``kind`` (nps, csat), ``score``, ``date``.
-
-        Only the answers to the addon's surveys (``ccm_satisfaction_kind`` set) and the
-        ratings of complaints; other surveys and ratings (helpdesk, live chat...) are not
-        customer satisfaction figures of ours. A survey answer belongs to the company of
-        the complaint it answers, otherwise to each company the customer has a value
-        profile in (surveys have no company); a rating to its complaint's company. An
-        answer of a person who is no company's customer belongs to none."""
-        return """
-            SELECT ui.id AS answer_id, cp.id AS partner_id, co.company_id,
-                   s.ccm_satisfaction_kind AS kind, l.value_scale AS score,
-                   COALESCE(ui.end_datetime, ui.write_date) AS date
-              FROM survey_user_input ui
-              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
-              JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-              JOIN res_partner p ON p.id = ui.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              JOIN LATERAL (
-                   SELECT c.company_id FROM crm_complaint c WHERE c.survey_answer_id = ui.id
-                   UNION
-                   SELECT v.company_id FROM crm_customer_value v
-                    WHERE v.partner_id = cp.id
-                      AND NOT EXISTS (SELECT 1 FROM crm_complaint c
-                                       WHERE c.survey_answer_id = ui.id)
-              ) co ON TRUE
-             WHERE ui.state = 'done'
-            UNION ALL
-            SELECT NULL, c.commercial_partner_id, c.company_id, 'csat', r.rating, r.write_date
-              FROM rating_rating r
-              JOIN crm_complaint c ON c.id = r.res_id
-             WHERE r.res_model = 'crm.complaint' AND r.consumed AND r.rating > 0
-        """
-
     @api.model
     def _params(self, company, date_from, date_to, team=None, user=None):
         return {
@@ -169,18 +142,20 @@ class CrmCustomerKpi(models.AbstractModel):
             "team_id": team.id if team else None,
             "user_id": user.id if user else None,
             "today": fields.Date.context_today(self),
+            "segment_id": None,
+            "customer_stages": lifecycle.HELD_CUSTOMER_STAGES,
         }
 
     @api.model
-    def _compute(self, company, date_from, date_to, team=None, user=None):
-        """KPI values of the period: {key: float or None (not defined)}."""
+    def _compute(self, company, date_from, date_to, team=None, user=None, snapshots=True):
+        """KPI values of the period: {key: float or None (not defined)}; without the
+        figures of the last value refresh (CLV, receivables) when not ``snapshots``."""
         team, user = self._check_scope(company, team, user)
         self.env.flush_all()
         p = self._params(company, date_from, date_to, team, user)
         values = {}
         for method in (
             self._kpi_acquisition,
-            self._kpi_clv,
             self._kpi_churn,
             self._kpi_satisfaction,
             self._kpi_conversion,
@@ -189,9 +164,18 @@ class CrmCustomerKpi(models.AbstractModel):
             self._kpi_operations,
         ):
             values.update(method(p))
+        if snapshots:
+            values.update(self._compute_snapshots(company, date_from, date_to, team, user))
         values["cac"] = kpi.cac(values["acquisition_cost"], values["customers_acquired"])
-        values["clv_cac_ratio"] = kpi.ratio(values["clv_historical"], values["cac"])
+        values["clv_cac_ratio"] = kpi.ratio(values.get("clv_historical"), values["cac"])
         return values
+
+    @api.model
+    def _compute_snapshots(self, company, date_from, date_to, team=None, user=None):
+        """The figures of the last value refresh (CLV, receivables), of no period."""
+        team, user = self._check_scope(company, team, user)
+        p = self._params(company, date_from, date_to, team, user)
+        return {**self._kpi_clv(p), **self._kpi_receivables(p)}
 
     @api.model
     def _compare(self, company, date_from, date_to, team=None, user=None):
@@ -220,12 +204,12 @@ class CrmCustomerKpi(models.AbstractModel):
     # KPI queries (filters: %(team_id)s / %(user_id)s may be NULL = all)
     # ------------------------------------------------------------------
 
-    def _kpi_acquisition(self, p):
-        # Customers acquired in the period: their first order of the period, when they have
-        # no earlier one (the first order of all, without sorting every order ever made).
-        acquired = self._one(
-            """
-            SELECT COUNT(*)
+    def _acquired_sql(self):
+        """Customers acquired in the period (``partner_id``): their first order of the
+        period, when they have no earlier one (the first order of all, without sorting every
+        order ever made); scoped by that first order's salesperson and team."""
+        return f"""
+            SELECT f.partner_id
               FROM (SELECT DISTINCT ON (p.commercial_partner_id)
                            p.commercial_partner_id AS partner_id, so.team_id, so.user_id
                       FROM sale_order so
@@ -233,16 +217,16 @@ class CrmCustomerKpi(models.AbstractModel):
                      WHERE so.state = 'sale' AND so.company_id = %(company_id)s
                        AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
                      ORDER BY p.commercial_partner_id, so.date_order, so.id) f
-             WHERE (%(team_id)s IS NULL OR f.team_id = %(team_id)s)
-               AND (%(user_id)s IS NULL OR f.user_id = %(user_id)s)
+             WHERE {document_scope("f", "f.partner_id")}
                AND NOT EXISTS (
                    SELECT 1 FROM sale_order o
                      JOIN res_partner op ON op.id = o.partner_id
                     WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
                       AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
-            """,
-            p,
-        )[0]
+        """  # noqa: S608 - constant SQL fragments
+
+    def _kpi_acquisition(self, p):
+        acquired = self._one(f"SELECT COUNT(*) FROM ({self._acquired_sql()}) a", p)[0]  # noqa: S608
         cost = self._one(
             """
             SELECT COALESCE((SELECT SUM(l.balance) FROM account_move_line l
@@ -272,10 +256,10 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
               FROM crm_customer_value v
-              JOIN res_partner p ON p.id = v.partner_id
-              {SCOPE_JOIN}
+              JOIN res_partner cp ON cp.id = v.partner_id
+              {CUSTOMER_JOIN}
              WHERE v.company_id = %(company_id)s
-               AND {SCOPE_WHERE}
+               AND {CUSTOMER_SCOPE}
             """,
             p,
         )
@@ -284,27 +268,43 @@ class CrmCustomerKpi(models.AbstractModel):
             "clv_predicted": None if pred is None else float(pred),
         }
 
+    @api.model
+    def _history_cte_sql(self):
+        """The CTEs ``h`` (the scope's stage moves in the company before the period's end,
+        with the customer's salesperson ``user_id``) and ``at_start`` (each customer's stage
+        when the period started): churn, retention and the staff scorecard read both."""
+        return f"""
+            h AS (
+                SELECT h.partner_id, cp.user_id, h.stage_to, h.date
+                  FROM crm_customer_lifecycle_history h
+                  JOIN res_partner cp ON cp.id = h.partner_id
+                  {CUSTOMER_JOIN}
+                 WHERE h.company_id = %(company_id)s AND h.date < %(dt_to)s
+                   AND {CUSTOMER_SCOPE}
+            ), at_start AS (
+                SELECT DISTINCT ON (partner_id) partner_id, user_id, stage_to
+                  FROM h WHERE date < %(dt_from)s
+                 ORDER BY partner_id, date DESC
+            )
+        """  # noqa: S608 - constant SQL fragments
+
+    def _active_at_start_sql(self):
+        """Customers held (in a customer stage, not lost) when the period started."""
+        return f"""
+            WITH {self._history_cte_sql()}
+            SELECT partner_id FROM at_start WHERE stage_to IN %(customer_stages)s
+        """  # noqa: S608 - constant SQL fragments
+
     def _kpi_churn(self, p):
         """Lost in the period / customers in a customer stage when it started (history)."""
         lost, active = self._one(
             f"""
-            WITH h AS (
-                SELECT h.partner_id, h.stage_to, h.date
-                  FROM crm_customer_lifecycle_history h
-                  JOIN res_partner p ON p.id = h.partner_id
-                  {SCOPE_JOIN}
-                 WHERE h.company_id = %(company_id)s
-                   AND {SCOPE_WHERE}
-            ), at_start AS (
-                SELECT DISTINCT ON (partner_id) partner_id, stage_to
-                  FROM h WHERE date < %(dt_from)s
-                 ORDER BY partner_id, date DESC
-            )
+            WITH {self._history_cte_sql()}
             SELECT (SELECT COUNT(DISTINCT partner_id) FROM h
-                     WHERE stage_to = 'lost' AND date >= %(dt_from)s AND date < %(dt_to)s),
+                     WHERE stage_to = 'lost' AND date >= %(dt_from)s),
                    (SELECT COUNT(*) FROM at_start WHERE stage_to IN %(customer_stages)s)
-            """,
-            dict(p, customer_stages=lifecycle.HELD_CUSTOMER_STAGES),
+            """,  # noqa: S608 - constant SQL fragments
+            p,
         )
         churn = kpi.churn_rate(lost, active)
         return {
@@ -314,44 +314,16 @@ class CrmCustomerKpi(models.AbstractModel):
             "retention_rate": kpi.retention_rate(churn),
         }
 
-    def _answers_frame(self, p):
-        """Satisfaction answers of the period in the company (see
-        ``_satisfaction_answers_sql``), of the scope's customers."""
-        self.env.cr.execute(
-            f"""
-            SELECT a.kind, a.score
-              FROM ({self._satisfaction_answers_sql()}) a
-              JOIN res_partner p ON p.id = a.partner_id
-              {SCOPE_JOIN}
-             WHERE a.company_id = %(company_id)s
-               AND a.date >= %(dt_from)s AND a.date < %(dt_to)s
-               AND {SCOPE_WHERE}
-            """,  # noqa: S608 - constant SQL fragments
-            p,
-        )
-        return pd.DataFrame(self.env.cr.fetchall(), columns=["kind", "score"])
-
-    def _kpi_satisfaction(self, p):
-        answers = self._answers_frame(p)
-        nps_scores = answers.loc[answers["kind"] == "nps", "score"].tolist()
-        csat_scores = answers.loc[answers["kind"] == "csat", "score"].tolist()
-        return {
-            "nps": kpi.nps(nps_scores),
-            "nps_answers": len(nps_scores),
-            "csat": kpi.csat(csat_scores),
-            "csat_answers": len(csat_scores),
-        }
-
     def _kpi_conversion(self, p):
         won, lost, days = self._one(
-            """
+            f"""
             WITH closed AS (
                 SELECT l.id, l.create_date, l.active, l.probability
                   FROM crm_lead l
+                  LEFT JOIN res_partner lp ON lp.id = l.partner_id
                  WHERE l.date_closed >= %(dt_from)s AND l.date_closed < %(dt_to)s
                    AND (l.company_id = %(company_id)s OR l.company_id IS NULL)
-                   AND (%(user_id)s IS NULL OR l.user_id = %(user_id)s)
-                   AND (%(team_id)s IS NULL OR l.team_id = %(team_id)s)
+                   AND {document_scope("l", "lp.commercial_partner_id")}
             ), first_orders AS (
                 SELECT so.opportunity_id, MIN(so.date_order) AS date_order
                   FROM sale_order so
@@ -364,7 +336,7 @@ class CrmCustomerKpi(models.AbstractModel):
                        FILTER (WHERE c.active AND c.probability >= 100)
               FROM closed c
               LEFT JOIN first_orders f ON f.opportunity_id = c.id
-            """,
+            """,  # noqa: S608 - constant SQL fragments
             p,
         )
         return {
@@ -376,18 +348,18 @@ class CrmCustomerKpi(models.AbstractModel):
 
     def _kpi_campaigns(self, p):
         margin, cost = self._one(
-            """
+            f"""
             SELECT (SELECT COALESCE(SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
                       FROM sale_order so
+                      JOIN res_partner sp ON sp.id = so.partner_id
                      WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
                        AND so.company_id = %(company_id)s
                        AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-                       AND (%(user_id)s IS NULL OR so.user_id = %(user_id)s)
-                       AND (%(team_id)s IS NULL OR so.team_id = %(team_id)s)),
+                       AND {document_scope("so", "sp.commercial_partner_id")}),
                    (SELECT COALESCE(SUM(c.amount), 0) FROM crm_customer_campaign_cost c
                      WHERE c.company_id = %(company_id)s
                        AND c.date BETWEEN %(date_from)s AND %(date_to)s)
-            """,
+            """,  # noqa: S608 - constant SQL fragments
             p,
         )
         margin, cost = float(margin), float(cost)
@@ -402,9 +374,8 @@ class CrmCustomerKpi(models.AbstractModel):
         recovery and compensation of those resolved or closed in it."""
         # one indexed range per figure (no CTE: it would be materialised over all complaints)
         # complaints waiting to be qualified (e-mailed by anyone) count nowhere yet
-        scope = """company_id = %(company_id)s AND intake_state = 'qualified'
-                   AND (%(user_id)s IS NULL OR user_id = %(user_id)s)
-                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)"""
+        scope = f"""company_id = %(company_id)s AND intake_state = 'qualified'
+                   AND {document_scope("crm_complaint", "crm_complaint.commercial_partner_id")}"""
         row = self._one(
             f"""
             SELECT (SELECT COUNT(*) FROM crm_complaint
@@ -451,24 +422,14 @@ class CrmCustomerKpi(models.AbstractModel):
               FROM stock_picking sp
               JOIN stock_location src ON src.id = sp.location_id
               JOIN stock_location dst ON dst.id = sp.location_dest_id
-              LEFT JOIN res_partner p ON p.id = sp.partner_id
-              {SCOPE_JOIN}
+              JOIN res_partner p ON p.id = sp.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+              {CUSTOMER_JOIN}
              WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
                AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
                AND (src.usage = 'customer' OR dst.usage = 'customer')
-               AND {SCOPE_WHERE}
-            """,
-            p,
-        )
-        overdue, overdue_mvc = self._one(
-            f"""
-            SELECT COALESCE(SUM(v.overdue_amount), 0),
-                   COALESCE(SUM(v.overdue_amount) FILTER (WHERE v.value_tier = 'mvc'), 0)
-              FROM crm_customer_value v
-              JOIN res_partner p ON p.id = v.partner_id
-              {SCOPE_JOIN}
-             WHERE v.company_id = %(company_id)s
-               AND {SCOPE_WHERE}
+               AND NOT (src.usage = 'customer' AND dst.usage = 'customer')
+               AND {CUSTOMER_SCOPE}
             """,
             p,
         )
@@ -476,6 +437,20 @@ class CrmCustomerKpi(models.AbstractModel):
             "deliveries": deliveries,
             "late_delivery_rate": kpi.percent(late, deliveries),
             "returns": returns,
-            "overdue_amount": float(overdue),
-            "overdue_mvc": float(overdue_mvc),
         }
+
+    def _kpi_receivables(self, p):
+        """Receivables overdue today, as of the last value refresh."""
+        overdue, overdue_mvc = self._one(
+            f"""
+            SELECT COALESCE(SUM(v.overdue_amount), 0),
+                   COALESCE(SUM(v.overdue_amount) FILTER (WHERE v.value_tier = 'mvc'), 0)
+              FROM crm_customer_value v
+              JOIN res_partner cp ON cp.id = v.partner_id
+              {CUSTOMER_JOIN}
+             WHERE v.company_id = %(company_id)s
+               AND {CUSTOMER_SCOPE}
+            """,
+            p,
+        )
+        return {"overdue_amount": float(overdue), "overdue_mvc": float(overdue_mvc)}

@@ -5,7 +5,8 @@ import pandas as pd
 from odoo import api, models
 from odoo.tools import LazyTranslate
 
-from ..analytics import kpi, lifecycle
+from ..analytics import kpi
+from .crm_customer_kpi import CUSTOMER_SCOPE
 
 _lt = LazyTranslate(__name__)
 
@@ -61,15 +62,14 @@ class CrmCustomerKpi(models.AbstractModel):
         return card.sort_values("portfolio", ascending=False, kind="stable")
 
     def _staff_frame(self, query, p):
-        self.env.cr.execute(query, dict(p, customer_stages=lifecycle.HELD_CUSTOMER_STAGES))
+        self.env.cr.execute(query, p)
         columns = [d.name for d in self.env.cr.description]
         frame = pd.DataFrame(self.env.cr.fetchall(), columns=columns)
         frame["user_id"] = frame["user_id"].fillna(0).astype(int)
         return frame.set_index("user_id").astype(float)
 
-    # customers belong to the salesperson of their commercial entity
-    STAFF_SCOPE = """(%(user_id)s IS NULL OR cp.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)"""
+    # customers belong to the salesperson of their commercial entity (and its segments)
+    STAFF_SCOPE = CUSTOMER_SCOPE
 
     def _staff_portfolio_sql(self):
         return f"""
@@ -84,19 +84,7 @@ class CrmCustomerKpi(models.AbstractModel):
 
     def _staff_churn_sql(self):
         return f"""
-            WITH h AS (
-                SELECT h.partner_id, cp.user_id, h.stage_to, h.date
-                  FROM crm_customer_lifecycle_history h
-                  JOIN res_partner cp ON cp.id = h.partner_id
-                  LEFT JOIN res_users u ON u.id = cp.user_id
-                 WHERE h.company_id = %(company_id)s
-                   AND h.date < %(dt_to)s
-                   AND {self.STAFF_SCOPE}
-            ), at_start AS (
-                SELECT DISTINCT ON (partner_id) partner_id, user_id, stage_to
-                  FROM h WHERE date < %(dt_from)s
-                 ORDER BY partner_id, date DESC
-            )
+            WITH {self._history_cte_sql()}
             SELECT user_id, SUM(active) AS active_at_start, SUM(lost) AS customers_lost
               FROM (SELECT user_id, COUNT(*) AS active, 0 AS lost
                       FROM at_start WHERE stage_to IN %(customer_stages)s
@@ -201,6 +189,9 @@ class CrmCustomerKpi(models.AbstractModel):
                        AND c.date_resolved >= %(dt_from)s AND c.date_resolved < %(dt_to)s
                        AND (%(user_id)s IS NULL OR c.user_id = %(user_id)s)
                        AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+                       AND (%(segment_id)s IS NULL OR c.commercial_partner_id IN (
+                            SELECT r.partner_id FROM crm_customer_segment_member_rel r
+                             WHERE r.segment_id = %(segment_id)s))
                      GROUP BY c.user_id) t
              GROUP BY user_id
         """  # noqa: S608 - constant SQL fragments

@@ -21,6 +21,9 @@ class ResPartner(models.Model):
     lifecycle_stage_date = fields.Date(
         "In Stage Since", compute="_compute_lifecycle_stage", groups=CCM_USER
     )
+    ccm_lifecycle_history_ids = fields.One2many(
+        "crm.customer.lifecycle.history", "partner_id", string="Stage History", groups=CCM_USER
+    )
     lifecycle_history_count = fields.Integer(
         "Stage Changes", compute="_compute_lifecycle_history_count", groups=CCM_USER
     )

@@ -4,7 +4,8 @@ from ..analytics import kpi
 
 
 class CrmCustomerNpsReport(models.Model):
-    """Satisfaction answers (NPS 0-10 and CSAT 1-5 surveys of the addon) with the customer's
+    """Satisfaction answers (NPS 0-10 and CSAT 1-5 surveys of the addon, and the
+    ratings of complaints as CSAT answers, as the KPIs count them) with the customer's
     tier, RFM segment and lifecycle stage in the answer's company (the company of the
     complaint it answers, else each company the customer has a value profile in). The
     average of ``nps_points`` (+100 promoter, 0 passive, -100 detractor) is the NPS of any
@@ -19,6 +20,7 @@ class CrmCustomerNpsReport(models.Model):
         "survey.user_input": ["state", "end_datetime", "partner_id", "survey_id"],
         "survey.user_input.line": ["value_scale", "answer_type", "skipped", "user_input_id"],
         "survey.survey": ["ccm_satisfaction_kind"],
+        "rating.rating": ["rating", "consumed", "res_model", "res_id"],
         "crm.complaint": ["survey_answer_id", "company_id", "commercial_partner_id"],
         "res.partner": ["commercial_partner_id", "user_id"],
         "crm.customer.lifecycle.history": ["partner_id", "company_id", "stage_to", "is_current"],
@@ -26,6 +28,7 @@ class CrmCustomerNpsReport(models.Model):
     }
 
     answer_id = fields.Many2one("survey.user_input", readonly=True)
+    rating_id = fields.Many2one("rating.rating", string="Complaint Rating", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -38,12 +41,12 @@ class CrmCustomerNpsReport(models.Model):
 
     @property
     def _table_query(self):
-        return f"{self._select()} {self._from()} {self._where()}"
+        return f"{self._select()} {self._from()}"
 
     def _select(self):
         return f"""
-            SELECT ROW_NUMBER() OVER (ORDER BY a.answer_id, a.company_id) AS id,
-                   a.answer_id, a.partner_id, a.company_id, cp.user_id, a.date, a.kind,
+            SELECT ROW_NUMBER() OVER (ORDER BY a.answer_id, a.rating_id, a.company_id) AS id,
+                   a.answer_id, a.rating_id, a.partner_id, a.company_id, cp.user_id, a.date, a.kind,
                    a.score,
                    CASE WHEN a.kind = 'nps' THEN
                         CASE WHEN a.score >= {kpi.NPS_PROMOTER_MIN} THEN 100.0
@@ -64,7 +67,3 @@ class CrmCustomerNpsReport(models.Model):
               JOIN res_partner cp ON cp.id = a.partner_id
               {self._from_profile("a.partner_id", "a.company_id")}
         """  # noqa: S608 - constant SQL fragments
-
-    def _where(self):
-        # survey answers only: the ratings have no survey answer to open
-        return "WHERE a.answer_id IS NOT NULL"

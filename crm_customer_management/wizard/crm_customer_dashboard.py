@@ -172,39 +172,31 @@ class CrmCustomerDashboard(models.TransientModel):
         domain += [("user_id", "=", user.id)] if user else []
         return self._action("sale.order", self.env._("Orders of the period"), domain)
 
-    def action_open_lost(self):
-        self.ensure_one()
-        domain = [("stage_to", "=", "lost"), ("company_id", "=", self.company_id.id)]
-        domain += self._period_domain("date")
-        return self._action("crm.customer.lifecycle.history", self.env._("Customers lost"), domain)
-
-    def action_open_answers(self):
-        self.ensure_one()
-        domain = [("state", "=", "done"), ("survey_id.ccm_satisfaction_kind", "!=", False)]
-        domain += self._period_domain("end_datetime")
-        return self._action("survey.user_input", self.env._("Satisfaction answers"), domain)
-
-    def action_open_leads(self):
+    def _kpi_action(self, key, name, model=None):
+        """The records the KPI ``key`` counts in this dashboard's scope (see
+        ``crm.customer.kpi._kpi_domains``)."""
         self.ensure_one()
         team, user = self._scope()
-        domain = [("active", "in", [True, False])] + self._period_domain("date_closed")
-        domain += [("team_id", "=", team.id)] if team else []
-        domain += [("user_id", "=", user.id)] if user else []
-        action = self._action("crm.lead", self.env._("Leads closed"), domain, "list,pivot,form")
+        target, domain = self.env["crm.customer.kpi"]._kpi_domains(
+            self.company_id, self.date_from, self.date_to, team, user
+        )[key]
+        action = self._action(model or target, name, domain)
         action["context"] = {"create": False, "active_test": False}
         return action
 
+    def action_open_lost(self):
+        return self._kpi_action("customers_lost", self.env._("Customers lost"))
+
+    def action_open_answers(self):
+        action = self._kpi_action("nps_answers", self.env._("Satisfaction answers"))
+        action["domain"] = [d for d in action["domain"] if d != ("kind", "=", "nps")]
+        return action
+
+    def action_open_leads(self):
+        return self._kpi_action("leads_closed", self.env._("Leads closed"))
+
     def action_open_complaints(self):
-        self.ensure_one()
-        team, user = self._scope()
-        # the qualified ones, as the figure counts them
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("intake_state", "=", "qualified"),
-        ] + self._period_domain("date_open")
-        domain += [("team_id", "=", team.id)] if team else []
-        domain += [("user_id", "=", user.id)] if user else []
-        return self._action("crm.complaint", self.env._("Complaints of the period"), domain)
+        return self._kpi_action("complaints", self.env._("Complaints of the period"))
 
     def action_open_cohorts(self):
         return self.env["ir.actions.act_window"]._for_xml_id(
