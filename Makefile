@@ -7,7 +7,7 @@ SEED ?= 42
 BENCH_SIZE := $(if $(filter command line environment,$(origin SIZE)),$(SIZE),100000)
 ENV := . tools/env.sh
 
-.PHONY: help setup run stop shell test test-pure test-compat lint bench demo-data pg-stop readme i18n
+.PHONY: help setup run stop shell test test-pure test-compat lint bench demo-data pg-stop readme i18n screenshots
 
 help:
 	@echo "make run        setup, create the demo database once, serve Odoo on http://localhost:8069"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench      benchmark (SIZE=100000 customers by default; exits 1 when a target is"
 	@echo "                missed, REPORT_ONLY=1 only reports)"
 	@echo "make demo-data  run the data generator on the demo database (SIZE=200 customers)"
+	@echo "make screenshots PNGs of the main screens in English and Persian (docs/screenshots)"
 	@echo "make i18n       export the translation template (.pot) and update i18n/fa.po from it"
 	@echo "make lint       ruff and pylint-odoo"
 	@echo "make setup      find or download Odoo 18.0, build the virtualenv, start PostgreSQL"
@@ -59,6 +60,9 @@ bench: setup
 
 i18n: setup
 	@bash tools/i18n.sh
+
+screenshots: setup
+	@bash tools/screenshots.sh
 
 readme:
 	@bash tools/readme.sh

@@ -71,6 +71,14 @@
         "views/res_config_settings_churn_views.xml",
         "views/crm_customer_segment_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "crm_customer_management/static/src/dashboard/**/*",
+        ],
+        "web.assets_tests": [
+            "crm_customer_management/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/crm_customer_need_demo.xml",
     ],

@@ -111,3 +111,14 @@ def test_staff_scorecard_missing_columns_count_as_zero():
     card = kpi.staff_scorecard(pd.DataFrame({"portfolio": [3]}, index=[1]), {})
     assert card.loc[1, "net_value"] == 0.0
     assert card.loc[1, "churn_rate"] is None
+
+
+def test_judge_tells_good_from_bad_directions():
+    # a rise of retention is good, a rise of churn or returns bad, a volume neither
+    assert kpi.judge(12.5, 1) == "good"
+    assert kpi.judge(12.5, -1) == "bad"
+    assert kpi.judge(-3.0, -1) == "good"
+    assert kpi.judge(-3.0, 1) == "bad"
+    assert kpi.judge(40.0, 0) == "neutral"
+    assert kpi.judge(None, 1) == "neutral"  # no previous figure: nothing to judge
+    assert kpi.judge(0.0, 1) == "neutral"

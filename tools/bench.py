@@ -267,6 +267,21 @@ def op_kpi_dashboard(env, ctx):
     return lambda: kpi._compare(ctx["company"], end.replace(day=1), end), None, {"seconds": 2}
 
 
+def op_kpi_dashboard_page(env, ctx):
+    """The dashboard's one call on the first paint: every KPI of last month with its twelve
+    months of sparkline, the charts and the filters' options."""
+    kpi = env["crm.customer.kpi"].with_company(ctx["company"])
+    filters = {"period": "last_month", "company_id": ctx["company"].id}
+    return lambda: kpi.get_dashboard_data(filters), None, {"seconds": 2}
+
+
+def op_kpi_dashboard_period(env, ctx):
+    """The dashboard's one call when the period changes to the last quarter."""
+    kpi = env["crm.customer.kpi"].with_company(ctx["company"])
+    filters = {"period": "last_quarter", "company_id": ctx["company"].id}
+    return lambda: kpi.get_dashboard_data(filters), None, {"seconds": 2}
+
+
 def op_kpi_staff(env, ctx):
     """The staff scorecard: every salesperson's KPIs for last month (and the month before
     for the net value growth)."""
@@ -650,6 +665,8 @@ OPERATIONS = {
     "lifecycle: nightly evaluation": op_lifecycle_nightly,
     "lifecycle: single-customer event": op_lifecycle_single,
     "kpi: dashboard (one period + previous)": op_kpi_dashboard,
+    "kpi: dashboard page (KPIs, sparklines, charts)": op_kpi_dashboard_page,
+    "kpi: dashboard period change (last quarter)": op_kpi_dashboard_period,
     "kpi: staff scorecard (one period)": op_kpi_staff,
     "report: cohort retention grouped read": op_report_cohorts,
     "report: lifecycle funnel grouped read": op_report_funnel,

@@ -53,7 +53,29 @@ if [ ! -f "$CCM_VENV/.complete" ]; then
   touch "$CCM_VENV/.complete"
 fi
 
-# 3. PostgreSQL and the Odoo configuration
+# 3. The browser of the tours and screenshots, the PDF renderer and its checker (Debian's
+#    packages): installed when we are root with apt-get, else asked for.
+ccm_system_tools() {
+  local missing=() cmd pkg
+  for pair in chromium:chromium chromedriver:chromium-driver wkhtmltopdf:wkhtmltopdf pdftotext:poppler-utils; do
+    cmd="${pair%%:*}"; pkg="${pair#*:}"
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    ccm_info "installing ${missing[*]} (the tours' browser, the PDF renderer and pdftotext)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+             apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } \
+      || ccm_info "could not install ${missing[*]}: install them, e.g. sudo apt-get install ${missing[*]}"
+  else
+    ccm_info "missing ${missing[*]}: the browser tours, 'make screenshots' and the PDF test need them;" \
+      "install them, e.g. sudo apt-get install ${missing[*]}"
+  fi
+}
+ccm_system_tools
+
+# 4. PostgreSQL and the Odoo configuration
 ccm_pg_start
 ccm_write_conf
 ccm_info "setup done in $(( $(date +%s) - t0 )) s: Odoo $ODOO_SOURCE, venv $CCM_VENV, PostgreSQL $PGHOST:$PGPORT"

@@ -80,6 +80,14 @@ def trend(current, previous):
     return 100.0 * (current - previous) / abs(previous)
 
 
+def judge(change, direction):
+    """ "good", "bad" or "neutral": a change (in %) of a KPI whose rise is good
+    (``direction`` 1), bad (-1) or neither (0)."""
+    if not change or not direction:
+        return "neutral"
+    return "good" if change * direction > 0 else "bad"
+
+
 def _month_end(d):
     return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 

@@ -24,10 +24,13 @@ from . import survey_survey
 from . import survey_user_input
 from . import res_company_kpi
 from . import crm_customer_campaign_cost
+from . import crm_customer_date_mixin
 from . import crm_customer_kpi
 from . import crm_customer_kpi_staff
 from . import crm_customer_kpi_satisfaction
 from . import crm_customer_kpi_domain
+from . import crm_customer_kpi_chart
+from . import crm_customer_kpi_dashboard
 from . import crm_complaint_stage
 from . import crm_complaint_category
 from . import crm_complaint_root_cause

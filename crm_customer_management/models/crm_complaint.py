@@ -45,7 +45,12 @@ class CrmComplaint(models.Model):
 
     _name = "crm.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "crm.customer.date.mixin",
+    ]
     # not by priority: an internal field the portal cannot sort on
     _order = "date_open desc, id desc"
     _check_company_auto = True

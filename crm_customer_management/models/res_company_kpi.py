@@ -1,8 +1,13 @@
 from odoo import fields, models
 
+from ..analytics import periods
+
+PERIOD_CALENDARS = [(periods.GREGORIAN, "Gregorian"), (periods.JALALI, "Jalali (Solar Hijri)")]
+
 
 class ResCompany(models.Model):
-    """Where the acquisition costs of the CAC come from, per company."""
+    """Where the acquisition costs of the CAC come from, and the calendar of the KPI periods
+    (the dashboard's presets, the cohort and monthly reports), per company."""
 
     _inherit = "res.company"
 
@@ -22,4 +27,18 @@ class ResCompany(models.Model):
         "analytic_account_id",
         string="Acquisition Cost Analytic Accounts",
         help="Costs booked on these analytic accounts are acquisition costs in the CAC.",
+    )
+    ccm_period_calendar = fields.Selection(
+        PERIOD_CALENDARS,
+        string="Calendar for Periods",
+        required=True,
+        default=periods.GREGORIAN,
+        help="Months, quarters and years of the dashboard, the cohorts and the monthly "
+        "report: Gregorian, or Jalali with the year starting at Nowruz.",
+    )
+    ccm_refresh_requested = fields.Boolean(
+        "Refresh Requested",
+        copy=False,
+        help="A manager asked for the customer figures of the company to be refreshed now: "
+        "the background job is queued or running.",
     )

@@ -44,6 +44,7 @@ class ResConfigSettings(models.TransientModel):
         return self.env["crm.customer.value"].action_refresh_all()
 
     # KPIs
+    ccm_period_calendar = fields.Selection(related="company_id.ccm_period_calendar", readonly=False)
     ccm_acquisition_account_ids = fields.Many2many(
         related="company_id.ccm_acquisition_account_ids", readonly=False
     )

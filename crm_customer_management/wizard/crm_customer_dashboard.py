@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..analytics import kpi, periods
+
 CCM_MANAGER = "crm_customer_management.group_manager"
 
 
@@ -11,9 +13,9 @@ def _value(value):
     return None if value is None or value != value else float(value)  # NaN != NaN
 
 
-def _last_month(today):
-    end = today.replace(day=1) - timedelta(days=1)
-    return end.replace(day=1), end
+def _last_month(today, company):
+    """The month before ``today``'s in the company's calendar for periods."""
+    return periods.preset("last_month", today, company.sudo().ccm_period_calendar)
 
 
 class CrmCustomerDashboard(models.TransientModel):
@@ -23,6 +25,7 @@ class CrmCustomerDashboard(models.TransientModel):
     companies, the other users their own customers only (as the record rules)."""
 
     _name = "crm.customer.dashboard"
+    _inherit = ["crm.customer.date.mixin"]
     _description = "Customer Management Dashboard"
 
     date_from = fields.Date(required=True, default=lambda self: self._default_dates()[0])
@@ -40,7 +43,7 @@ class CrmCustomerDashboard(models.TransientModel):
     staff_html = fields.Html("Staff Scorecard", compute="_compute_staff_html", sanitize=False)
 
     def _default_dates(self):
-        return _last_month(fields.Date.context_today(self))
+        return _last_month(fields.Date.context_today(self), self.env.company)
 
     @api.model
     def default_get(self, fields_list):
@@ -71,11 +74,13 @@ class CrmCustomerDashboard(models.TransientModel):
         """[{key, label, unit, value, previous, trend}] for this dashboard's scope."""
         self.ensure_one()
         team, user = self._scope()
-        return (
-            self.env["crm.customer.kpi"]
-            .sudo()
-            ._compare(self.company_id, self.date_from, self.date_to, team, user)
-        )
+        service = self.env["crm.customer.kpi"].sudo()
+        kpis = service._compare(self.company_id, self.date_from, self.date_to, team, user)
+        for k in kpis:
+            if k["key"] in service.SNAPSHOT_KPIS:  # of the last refresh: no previous period
+                k.update(previous=None, trend=None, snapshot=True)
+            k["judgement"] = kpi.judge(k["trend"], service.KPI_DIRECTION.get(k["key"], 0))
+        return kpis
 
     @api.depends("date_from", "date_to", "company_id", "team_id", "user_id")
     def _compute_kpi_html(self):
@@ -231,7 +236,7 @@ class CrmCustomerDashboard(models.TransientModel):
     def _cron_send_monthly_report(self):
         """E-mail last month's report of each company to its Customer Management managers."""
         managers = self.env.ref(CCM_MANAGER).users
-        date_from, date_to = _last_month(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
         report = self.env.ref("crm_customer_management.action_report_customer_dashboard")
         sent = self.env["mail.mail"]
         for company in self.env["res.company"].search([("active", "=", True)]):
@@ -240,6 +245,7 @@ class CrmCustomerDashboard(models.TransientModel):
             )
             if not recipients:
                 continue
+            date_from, date_to = _last_month(today, company)
             dashboard = self.with_company(company).create(
                 {"company_id": company.id, "date_from": date_from, "date_to": date_to}
             )
@@ -249,7 +255,9 @@ class CrmCustomerDashboard(models.TransientModel):
                     "subject": self.env._(
                         "%(company)s: customer management report %(month)s",
                         company=company.name,
-                        month=date_from.strftime("%Y-%m"),
+                        month=periods.period_label(
+                            (date_from, date_to), "month", company.ccm_period_calendar
+                        ),
                     ),
                     "body_html": dashboard.kpi_html + dashboard.staff_html,
                     "email_to": ",".join(recipients.mapped("email_formatted")),

@@ -1,0 +1,92 @@
+"""Screenshots of the main screens in English and Persian, for `make screenshots`.
+
+Run by tools/screenshots.sh with pytest-odoo against a database that has the addon and
+data (the demo database by default): each screen is opened in headless Chromium (Odoo's own
+test browser) as the administrator, inside a transaction that is rolled back (the Persian
+language and the user's language are set for the screenshots only), and saved as a PNG in
+$CCM_SCREENSHOTS_DIR (docs/screenshots).
+"""
+
+import base64
+import os
+from pathlib import Path
+
+from odoo.tests import HttpCase
+from odoo.tests.common import ChromeBrowser
+
+MODULE = "crm_customer_management"
+WIDTH, HEIGHT = 1440, 1000
+# (file name, URL, JavaScript that is true once the screen is drawn)
+SCREENS = [
+    (
+        "dashboard",
+        f"/odoo/action-{MODULE}.crm_customer_dashboard_action_client",
+        "document.querySelectorAll('.o_ccm_card').length > 10"
+        " && document.querySelectorAll('.o_ccm_chart canvas').length > 10",
+    ),
+    (
+        "customer",
+        "/odoo/res.partner/{customer}",
+        "document.querySelector('.o_form_view .o_notebook')",
+    ),
+    (
+        "complaints",
+        f"/odoo/action-{MODULE}.crm_complaint_action",
+        "document.querySelector('.o_list_view .o_data_row, .o_kanban_record')",
+    ),
+    ("portal", "/my/complaints/new", "document.querySelector('form input[name=subject]')"),
+]
+
+
+class TestScreenshots(HttpCase):
+    def _shoot(self, name, url, ready, lang):
+        out = Path(os.environ.get("CCM_SCREENSHOTS_DIR", "docs/screenshots"))
+        out.mkdir(parents=True, exist_ok=True)
+        browser = ChromeBrowser(self, headless=True)
+        try:
+            self.authenticate("admin", "admin", browser=browser)
+            browser._websocket_request(  # noqa: SLF001 - Odoo's test browser
+                "Emulation.setDeviceMetricsOverride",
+                params={"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+            )
+            browser.navigate_to(self.base_url() + url, wait_stop=True)
+            self.assertTrue(browser._wait_ready(ready, timeout=60), f"{name} never drew")  # noqa: SLF001
+            if name == "customer":  # the Customer tab
+                browser._websocket_request(  # noqa: SLF001
+                    "Runtime.evaluate",
+                    params={
+                        "expression": "document.querySelector("
+                        "'.o_notebook .nav-link[name=customer_management]').click()"
+                    },
+                )
+            browser._wait_ready("new Promise(r => setTimeout(() => r(true), 1500))")  # noqa: SLF001
+            png = browser._websocket_request("Page.captureScreenshot")["data"]  # noqa: SLF001
+            path = out / f"{name}-{lang.split('_')[0]}.png"
+            path.write_bytes(base64.b64decode(png))
+            print(f"saved {path}")  # noqa: T201
+        finally:
+            browser.stop()
+            self._wait_remaining_requests()
+
+    def _customer(self):
+        value = self.env["crm.customer.value"].search(
+            [("order_count", ">", 2)], order="net_value desc", limit=1
+        )
+        return value.partner_id or self.env["res.partner"].search(
+            [("customer_rank", ">", 0)], limit=1
+        )
+
+    def test_screens(self):
+        admin = self.env.ref("base.user_admin")
+        customer = self._customer()
+        langs = ["en_US", "fa_IR"]
+        self.env["res.lang"]._activate_lang("fa_IR")
+        modules = self.env["ir.module.module"].search(
+            [("name", "in", [MODULE, "base", "web", "mail", "portal", "contacts", "crm", "sale"])]
+        )
+        modules._update_translations(["fa_IR"], overwrite=True)
+        # the portal screens as a customer with complaints, the others as the administrator
+        for lang in langs:
+            admin.lang = lang
+            for name, url, ready in SCREENS:
+                self._shoot(name, url.format(customer=customer.id), ready, lang)
