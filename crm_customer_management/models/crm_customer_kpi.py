@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import LazyTranslate
 
 from ..analytics import kpi, lifecycle
+from ..const import CCM_USER
 
 _lt = LazyTranslate(__name__)
 
@@ -99,9 +100,12 @@ class CrmCustomerKpi(models.AbstractModel):
         salesperson scope forced to themselves). The service runs SQL past the record rules,
         so every entry point checks the scope here.
 
-        :raises AccessError: a company the user is not working in
+        :raises AccessError: a user of no Customer Management group, a company the user is
+            not working in
         :raises UserError: another salesperson or team for an own-documents user
         """
+        if not self.env.su and not self.env.user.has_group(CCM_USER):
+            raise AccessError(self.env._("Only Customer Management users read these figures."))
         if company not in self.env.companies:
             raise AccessError(
                 self.env._(

@@ -2,13 +2,13 @@ import shutil
 import subprocess
 from datetime import date
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import TransactionCase, tagged
 
 from ..analytics import periods
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")
-class TestReportPdf(HttpCase):
+class TestReportPdf(TransactionCase):
     """The monthly management report rendered for real by wkhtmltopdf (not the HTML that
     tests get by default) and read back with pdftotext; its dates in the Jalali calendar for
     a Persian reader."""
@@ -23,6 +23,10 @@ class TestReportPdf(HttpCase):
     def test_monthly_report_is_a_pdf_with_its_figures(self):
         for tool in ("wkhtmltopdf", "pdftotext"):
             self.assertTrue(shutil.which(tool), f"{tool} is missing: run make setup")
+        # wkhtmltopdf renders without the stylesheets (an address nothing answers): Debian's
+        # build (unpatched Qt) draws no text in Odoo's web fonts, and under a test no
+        # server answers anyway; the text is what is checked here
+        self.env["ir.config_parameter"].set_param("report.url", "http://127.0.0.1:9")
         action = self.env.ref("crm_customer_management.action_report_customer_dashboard")
         content, kind = action.with_context(force_report_rendering=True)._render_qweb_pdf(
             action.report_name, self.report.ids
