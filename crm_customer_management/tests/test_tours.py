@@ -29,7 +29,7 @@ class TestTours(HttpCase):
             {"name": "Tour Customer", "is_company": True, "user_id": cls.manager.id}
         )
         env["crm.customer.lifecycle"].sudo()._apply_moves(
-            cls.company, [(cls.customer.id, None, "developing", None)], "manual", "setup"
+            cls.company, [(cls.customer.id, None, "target", None)], "manual", "setup"
         )
         cls.complaint = (
             env["crm.complaint"]
@@ -52,7 +52,7 @@ class TestTours(HttpCase):
             login="ccm_tour_manager",
         )
         self.assertEqual(
-            self.customer.with_company(self.company).sudo().lifecycle_stage, "retained"
+            self.customer.with_company(self.company).sudo().lifecycle_stage, "enquiry"
         )
 
     def test_dashboard_period_change_and_drill_down(self):

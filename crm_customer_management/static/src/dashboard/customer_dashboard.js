@@ -233,7 +233,7 @@ export class CustomerDashboard extends Component {
         };
     }
 
-    get charts() {
+    get chartConfigs() {
         const charts = this.state.data.charts;
         return {
             funnel: this.barConfig(charts.funnel, _t("Customers"), { horizontal: true }),

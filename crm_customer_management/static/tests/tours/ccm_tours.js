@@ -5,7 +5,7 @@ import { registry } from "@web/core/registry";
 const tours = registry.category("web_tour.tours");
 
 // The Customer tab of a customer and a manual stage move (tests/test_tours.py opens the
-// customer "Tour Customer", whose stage is Developing).
+// prospect "Tour Customer", whose stage is Target).
 tours.add("ccm_customer_tab_tour", {
     steps: () => [
         {
@@ -15,7 +15,7 @@ tours.add("ccm_customer_tab_tour", {
         },
         {
             content: "The lifecycle stage is shown",
-            trigger: ".o_field_widget[name=lifecycle_stage]:contains(Developing)",
+            trigger: ".o_field_widget[name=lifecycle_stage]:contains(Target)",
         },
         {
             content: "Move the stage by hand",
@@ -23,14 +23,14 @@ tours.add("ccm_customer_tab_tour", {
             run: "click",
         },
         {
-            content: "Choose Retained",
+            content: "Choose Enquiry",
             trigger: ".modal .o_field_widget[name=stage] select",
-            run: 'select "retained"',
+            run: 'select "enquiry"',
         },
         {
             content: "Give the reason",
             trigger: ".modal .o_field_widget[name=reason] textarea",
-            run: "edit Renewed the yearly contract",
+            run: "edit Asked for a quotation by phone",
         },
         {
             content: "Confirm the move",
@@ -38,8 +38,8 @@ tours.add("ccm_customer_tab_tour", {
             run: "click",
         },
         {
-            content: "The customer is now retained",
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=lifecycle_stage]:contains(Retained)",
+            content: "The prospect is now an enquiry",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=lifecycle_stage]:contains(Enquiry)",
         },
     ],
 });
