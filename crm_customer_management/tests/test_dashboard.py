@@ -95,7 +95,9 @@ class TestDashboard(DedicatedCompanyCase):
         with self.assertRaises(AccessError):
             self.data(self.sales_manager, company_id=other.id)
         with self.assertRaises(UserError):
-            self.data(self.sales_manager, period="custom", date_from="2026-03-31", date_to="2026-03-01")
+            self.data(
+                self.sales_manager, period="custom", date_from="2026-03-31", date_to="2026-03-01"
+            )
         with self.assertRaises(UserError):
             self.data(self.sales_manager, period="next_week")
         with self.assertRaises(AccessError):

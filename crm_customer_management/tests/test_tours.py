@@ -51,9 +51,7 @@ class TestTours(HttpCase):
             "ccm_customer_tab_tour",
             login="ccm_tour_manager",
         )
-        self.assertEqual(
-            self.customer.with_company(self.company).sudo().lifecycle_stage, "enquiry"
-        )
+        self.assertEqual(self.customer.with_company(self.company).sudo().lifecycle_stage, "enquiry")
 
     def test_dashboard_period_change_and_drill_down(self):
         self.start_tour(DASHBOARD, "ccm_dashboard_tour", login="ccm_tour_manager")
