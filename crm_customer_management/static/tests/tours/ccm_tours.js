@@ -153,7 +153,12 @@ tours.add("ccm_persian_tour", {
     steps: () => [
         {
             content: "Right to left",
-            trigger: ".o_rtl .o_ccm_dashboard",
+            trigger: ".o_ccm_dashboard .o_ccm_card",
+            run() {
+                if (!document.body.classList.contains("o_rtl")) {
+                    throw new Error("The Persian interface is not right to left");
+                }
+            },
         },
         {
             content: "The KPI labels are Persian",
@@ -161,7 +166,7 @@ tours.add("ccm_persian_tour", {
         },
         {
             content: "The period filter is Persian",
-            trigger: "select.o_ccm_period option:contains(ماه گذشته)",
+            trigger: "select.o_ccm_period:contains(ماه گذشته)",
         },
         {
             content: "The app menu is Persian",
