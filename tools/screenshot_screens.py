@@ -85,7 +85,6 @@ class TestScreenshots(HttpCase):
             [("name", "in", [MODULE, "base", "web", "mail", "portal", "contacts", "crm", "sale"])]
         )
         modules._update_translations(["fa_IR"], overwrite=True)
-        # the portal screens as a customer with complaints, the others as the administrator
         for lang in langs:
             admin.lang = lang
             for name, url, ready in SCREENS:
