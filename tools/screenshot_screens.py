@@ -27,14 +27,14 @@ SCREENS = [
     (
         "customer",
         "/odoo/res.partner/{customer}",
-        "document.querySelector('.o_form_view .o_notebook')",
+        "!!document.querySelector('.o_form_view .o_notebook')",
     ),
     (
         "complaints",
         f"/odoo/action-{MODULE}.crm_complaint_action",
-        "document.querySelector('.o_list_view .o_data_row, .o_kanban_record')",
+        "!!document.querySelector('.o_list_view, .o_kanban_view')",
     ),
-    ("portal", "/my/complaints/new", "document.querySelector('form input[name=subject]')"),
+    ("portal", "/my/complaints/new", "!!document.querySelector('form input[name=subject]')"),
 ]
 
 
