@@ -44,6 +44,7 @@ OFFER_COLUMNS = [
     "expected_margin",
     "fit",
     "rank",
+    "rule",
 ]
 # itemsets are looked up by an int64 key of their codes; longer ones do not fit
 MAX_KEY = 2**62
@@ -296,13 +297,15 @@ def next_best_offers(rules, holdings, margin, fit=None, top_n=5, rules_per_item=
     DataFrame (customer, item) returning a float array (see ``need_tier_fit``).
 
     Returns DataFrame ``OFFER_COLUMNS``: per customer at most ``top_n`` items with a positive
-    score, the best rule of each (its lift, confidence and antecedent), ``rank`` from 1.
-    Customers are taken ``chunk`` at a time, so memory stays bounded."""
+    score, the best rule of each (its lift, confidence, antecedent and ``rule``, its index
+    label in ``rules``), ``rank`` from 1. Customers are taken ``chunk`` at a time, so memory stays bounded."""
     empty = pd.DataFrame(columns=OFFER_COLUMNS)
     if rules is None or not len(rules) or not len(holdings):
         return empty
     rules = rules[(rules["consequent"].map(len) == 1) & (rules["lift"] > 1)]
-    rules = rules.assign(_cons=rules["consequent"].map(lambda c: c[0]))
+    rules = rules.assign(
+        _cons=rules["consequent"].map(lambda c: c[0]), _label=rules.index.to_numpy()
+    )
     rules = (
         rules.sort_values("lift", ascending=False, kind="stable")
         .groupby("_cons", sort=False)
@@ -382,4 +385,5 @@ def next_best_offers(rules, holdings, margin, fit=None, top_n=5, rules_per_item=
     cand["confidence"] = picked["confidence"].to_numpy()
     cand["antecedent"] = picked["antecedent"].to_numpy()
     cand["expected_margin"] = pd.Series(cand["item"]).map(margin).fillna(0.0).to_numpy()
+    cand["rule"] = picked["_label"].to_numpy()
     return cand[OFFER_COLUMNS]
