@@ -42,7 +42,7 @@ class CrmCustomerKpi(models.AbstractModel):
               JOIN sale_order so ON so.id = sol.order_id
               JOIN res_company c ON c.id = so.company_id
              WHERE sol.ccm_suggestion_id IS NOT NULL AND so.state = 'sale'
-               AND so.date_order <= sol.create_date
+               AND so.date_order <= sol.ccm_suggested_at
                                     + c.ccm_offer_acceptance_days * INTERVAL '1 day'
         """
 

@@ -87,6 +87,7 @@ class CrmCustomerOfferSuggestion(models.Model):
             "product_id": self.product_id.id,
             "product_uom_qty": 1.0,
             "ccm_suggestion_id": self.id,
+            "ccm_suggested_at": fields.Datetime.now(),
         }
         offer = self.offer_id
         if offer:

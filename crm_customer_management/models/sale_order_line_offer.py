@@ -15,6 +15,14 @@ class SaleOrderLine(models.Model):
         ondelete="set null",
         groups=CCM_USER,
     )
+    ccm_suggested_at = fields.Datetime(
+        "Suggested At",
+        readonly=True,
+        copy=False,
+        groups=CCM_USER,
+        help="When the line was added from a suggestion: it is accepted when its order is "
+        "confirmed within the company's acceptance window from then.",
+    )
     ccm_offer_id = fields.Many2one(
         "crm.customer.offer",
         string="From Offer",

@@ -25,7 +25,13 @@ class CrmCustomerOfferReport(models.Model):
             "date_first",
             "active",
         ],
-        "sale.order.line": ["ccm_suggestion_id", "ccm_offer_id", "margin", "price_subtotal"],
+        "sale.order.line": [
+            "ccm_suggestion_id",
+            "ccm_suggested_at",
+            "ccm_offer_id",
+            "margin",
+            "price_subtotal",
+        ],
         "sale.order": ["state", "date_order", "user_id", "company_id"],
     }
 
