@@ -190,9 +190,12 @@ def test_next_best_offers_ranked_by_lift_margin_and_fit():
     assert two["item"].tolist() == ["D", "C"]  # 3 x 5 x 2 = 30 beats 20
     # an item already held is never offered; a zero margin is not an offer
     held_c = pd.concat([holdings, pd.DataFrame({"customer": [2], "item": ["C"]})])
-    assert "C" not in basket.next_best_offers(rules, held_c, margin).query("customer == 2")[
-        "item"
-    ].tolist()
+    assert (
+        "C"
+        not in basket.next_best_offers(rules, held_c, margin)
+        .query("customer == 2")["item"]
+        .tolist()
+    )
     assert basket.next_best_offers(rules, holdings, pd.Series(dtype=float)).empty
 
 

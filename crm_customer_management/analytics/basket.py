@@ -298,7 +298,8 @@ def next_best_offers(rules, holdings, margin, fit=None, top_n=5, rules_per_item=
 
     Returns DataFrame ``OFFER_COLUMNS``: per customer at most ``top_n`` items with a positive
     score, the best rule of each (its lift, confidence, antecedent and ``rule``, its index
-    label in ``rules``), ``rank`` from 1. Customers are taken ``chunk`` at a time, so memory stays bounded."""
+    label in ``rules``), ``rank`` from 1. Customers are taken ``chunk`` at a time, so
+    memory stays bounded."""
     empty = pd.DataFrame(columns=OFFER_COLUMNS)
     if rules is None or not len(rules) or not len(holdings):
         return empty

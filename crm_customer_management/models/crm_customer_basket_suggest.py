@@ -72,9 +72,11 @@ class CrmCustomerBasket(models.AbstractModel):
                 expected_margin=offers["margin"],
                 fit=1.0,
             )
-        both = pd.concat(
-            [f for f in (offers, mined) if len(f)], ignore_index=True
-        ) if (len(offers) or len(mined)) else pd.DataFrame(columns=LOAD_COLUMNS)
+        both = (
+            pd.concat([f for f in (offers, mined) if len(f)], ignore_index=True)
+            if (len(offers) or len(mined))
+            else pd.DataFrame(columns=LOAD_COLUMNS)
+        )
         if len(both):
             both = both.sort_values(
                 ["partner_id", "score", "product_id"], ascending=[True, False, True]

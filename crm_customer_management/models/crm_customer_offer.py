@@ -28,9 +28,7 @@ class CrmCustomerOffer(models.Model):
     )
     description = fields.Text(translate=True)
     # Eligibility (empty: everyone)
-    segment_ids = fields.Many2many(
-        "crm.customer.segment", string="Segments", check_company=True
-    )
+    segment_ids = fields.Many2many("crm.customer.segment", string="Segments", check_company=True)
     tier_ids = fields.Many2many("crm.customer.tier", string="Tiers")
     need_category_ids = fields.Many2many("crm.customer.need.category", string="Needs")
     date_start = fields.Date("Valid From")
@@ -46,9 +44,7 @@ class CrmCustomerOffer(models.Model):
                     self.env._("Offer '%s': the discount is between 0 and 100 %%.", offer.name)
                 )
             if offer.date_start and offer.date_end and offer.date_end < offer.date_start:
-                raise ValidationError(
-                    self.env._("Offer '%s' ends before it starts.", offer.name)
-                )
+                raise ValidationError(self.env._("Offer '%s' ends before it starts.", offer.name))
 
     def _compute_suggestion_count(self):
         counts = dict(
@@ -71,6 +67,7 @@ class CrmCustomerOffer(models.Model):
 
     def _valid_on(self, day):
         return self.filtered(
-            lambda o: (not o.date_start or o.date_start <= day)
-            and (not o.date_end or o.date_end >= day)
+            lambda o: (
+                (not o.date_start or o.date_start <= day) and (not o.date_end or o.date_end >= day)
+            )
         )

@@ -27,9 +27,7 @@ class CrmCustomerOfferSuggestion(models.Model):
     )
     source = fields.Selection(SOURCES, required=True, readonly=True)
     offer_id = fields.Many2one("crm.customer.offer", readonly=True, ondelete="set null")
-    rule_id = fields.Many2one(
-        "crm.customer.product.rule", string="Rule", readonly=True, ondelete="set null"
-    )
+    rule_id = fields.Many2one("crm.customer.product.rule", readonly=True, ondelete="set null")
     active = fields.Boolean(default=True, readonly=True)
     rank = fields.Integer(readonly=True)
     score = fields.Float(readonly=True, digits=(16, 2))
@@ -80,7 +78,9 @@ class CrmCustomerOfferSuggestion(models.Model):
             or order.company_id != self.company_id
         ):
             raise UserError(
-                self.env._("This suggestion is for another customer or company than %s.", order.name)
+                self.env._(
+                    "This suggestion is for another customer or company than %s.", order.name
+                )
             )
         vals = {
             "order_id": order.id,

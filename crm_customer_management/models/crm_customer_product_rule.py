@@ -21,9 +21,7 @@ class CrmCustomerProductRule(models.Model):
     antecedent_product_id = fields.Many2one(
         "product.product", string="If Bought", required=True, readonly=True, index=True
     )
-    antecedent_product2_id = fields.Many2one(
-        "product.product", string="And Bought", readonly=True
-    )
+    antecedent_product2_id = fields.Many2one("product.product", string="And Bought", readonly=True)
     product_id = fields.Many2one(
         "product.product", string="Then Buys", required=True, readonly=True, index=True
     )

@@ -15,9 +15,11 @@ class CrmLead(models.Model):
 
     def _ccm_assign_account_manager(self):
         to_assign = {}
-        for company, leads in self.filtered("partner_id").grouped(
-            lambda lead: lead.company_id or self.env.company
-        ).items():
+        for company, leads in (
+            self.filtered("partner_id")
+            .grouped(lambda lead: lead.company_id or self.env.company)
+            .items()
+        ):
             service = leads.partner_id._ccm_service(company)
             for lead in leads:
                 manager = service.get(lead.partner_id.commercial_partner_id.id, (None, None))[1]

@@ -31,6 +31,8 @@ class SaleOrder(models.Model):
             )
             if order.state in ("draft", "sent"):
                 held = order.order_line.product_id
-                order.ccm_suggestion_ids = suggestions.filtered(lambda s: s.product_id not in held)
+                order.ccm_suggestion_ids = suggestions.filtered(
+                    lambda s, held=held: s.product_id not in held
+                )
             else:
                 order.ccm_suggestion_ids = Suggestion

@@ -11,9 +11,11 @@ class SaleOrder(models.Model):
     def _ccm_tier_of(self):
         """{order id: tier record} of draft orders with a customer (set-based per company)."""
         result = {}
-        for company, orders in self.filtered(
-            lambda o: o.partner_id and o.state == "draft"
-        ).grouped("company_id").items():
+        for company, orders in (
+            self.filtered(lambda o: o.partner_id and o.state == "draft")
+            .grouped("company_id")
+            .items()
+        ):
             service = orders.partner_id._ccm_service(company)
             for order in orders:
                 tier = service.get(order.partner_id.commercial_partner_id.id, (None, None))[0]

@@ -47,8 +47,8 @@ class CrmCustomerOfferReport(models.Model):
     shown = fields.Integer("# Suggested", readonly=True)
     accepted = fields.Integer("# Accepted", readonly=True)
     acceptance_rate = fields.Float("Acceptance Rate (%)", readonly=True, aggregator="avg")
-    margin_won = fields.Float("Margin Won", readonly=True)
-    amount_won = fields.Float("Amount Won", readonly=True)
+    margin_won = fields.Float(readonly=True)
+    amount_won = fields.Float(readonly=True)
 
     @property
     def _table_query(self):

@@ -359,9 +359,7 @@ class TestServiceAndOffers(DedicatedCompanyCase):
         self.assertAlmostEqual(x.expected_margin, 30.0)
         # fit = the tier's affinity for B: (holders of B in X's tier + 1) / (tier size + 2)
         # against (3 + 1) / (6 + 2)
-        tiers = {
-            name: self.tier_of(p) for name, p in self.customers.items() if name != "Vip"
-        }
+        tiers = {name: self.tier_of(p) for name, p in self.customers.items() if name != "Vip"}
         tier_x = tiers["X"]
         size = sum(1 for t in tiers.values() if t == tier_x)
         holders = sum(1 for n in ("C1", "C2") if tiers[n] == tier_x)
