@@ -22,3 +22,7 @@ class ResConfigSettings(models.TransientModel):
     )
     ccm_offer_cron_at = fields.Datetime(related="company_id.ccm_offer_cron_at")
     ccm_offer_cron_error = fields.Text(related="company_id.ccm_offer_cron_error")
+
+    def action_ccm_mine_offers(self):
+        """Mine the rules and suggest the next best offers now (managers)."""
+        return self.env["crm.customer.basket"].action_mine_now()
