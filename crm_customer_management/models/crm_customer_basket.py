@@ -145,9 +145,13 @@ class CrmCustomerBasket(models.AbstractModel):
         )
 
     def _write_rules(self, company, frames):
+        """One upsert of the mined rules (a rule mined again keeps its id, so the
+        suggestions made from it keep it), then the company's rules not mined again are
+        deleted."""
         cr = self.env.cr
         self.env["crm.customer.offer.suggestion"].flush_model()
-        cr.execute("DELETE FROM crm_customer_product_rule WHERE company_id = %s", [company.id])
+        cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
+        (started,) = cr.fetchone()
         rows = []
         for frame in frames:
             for ante, product, kind, support, confidence, lift, count in zip(
@@ -171,27 +175,39 @@ class CrmCustomerBasket(models.AbstractModel):
                         float(confidence),
                         float(lift),
                         int(count),
+                        self.env.uid,
                     )
                 )
         if rows:
             execute_values(
                 cr._obj,
                 """
-                INSERT INTO crm_customer_product_rule
+                INSERT INTO crm_customer_product_rule AS r
                        (company_id, kind, antecedent_product_id, antecedent_product2_id,
                         product_id, support, confidence, lift, basket_count, create_uid,
-                        mined_at, create_date, write_uid, write_date)
-                SELECT v.*, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC', v.uid,
-                       NOW() AT TIME ZONE 'UTC'
+                        write_uid, mined_at, create_date, write_date)
+                SELECT v.*, v.uid, clock_timestamp() AT TIME ZONE 'UTC',
+                       NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM (VALUES %s) AS v(company_id, kind, a1, a2, product_id, support,
                                         confidence, lift, basket_count, uid)
+                ON CONFLICT (company_id, kind, antecedent_product_id,
+                             (COALESCE(antecedent_product2_id, 0)), product_id)
+                DO UPDATE SET support = EXCLUDED.support, confidence = EXCLUDED.confidence,
+                              lift = EXCLUDED.lift, basket_count = EXCLUDED.basket_count,
+                              mined_at = EXCLUDED.mined_at, write_uid = EXCLUDED.write_uid,
+                              write_date = EXCLUDED.write_date
                 """,
-                [row + (self.env.uid,) for row in rows],
+                rows,
                 template="(%s, %s, %s::int, %s::int, %s::int, %s::float8, %s::float8, "
                 "%s::float8, %s::int, %s::int)",
                 page_size=5000,
             )
+        cr.execute(
+            "DELETE FROM crm_customer_product_rule WHERE company_id = %s AND mined_at < %s",
+            [company.id, started],
+        )
         self.env["crm.customer.product.rule"].invalidate_model()
+        self.env["crm.customer.offer.suggestion"].invalidate_model(["rule_id"])
 
     def _store_population(self, company, lines, holdings):
         """Expected margin of a line of each product and each tier's affinity for each

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 RULE_KINDS = [
     ("order", "Bought in the same order"),
@@ -32,6 +32,21 @@ class CrmCustomerProductRule(models.Model):
         "Baskets", readonly=True, aggregator="sum", help="Baskets holding all its products."
     )
     mined_at = fields.Datetime(readonly=True)
+
+    def init(self):
+        # one rule per company, kind, antecedent and consequent: the key of the nightly upsert
+        tools.create_unique_index(
+            self.env.cr,
+            "crm_customer_product_rule_key_uniq",
+            self._table,
+            [
+                "company_id",
+                "kind",
+                "antecedent_product_id",
+                "(COALESCE(antecedent_product2_id, 0))",
+                "product_id",
+            ],
+        )
 
     @api.depends("antecedent_product_id", "antecedent_product2_id", "product_id")
     def _compute_display_name(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..const import CCM_USER
+from .res_partner_value import REFRESH_MAX_PARTNERS
 
 
 class ResPartner(models.Model):
@@ -30,5 +32,13 @@ class ResPartner(models.Model):
         """Suggest again for these customers now (the nightly run does every customer)."""
         self._ccm_check_user_access()
         partners = self.commercial_partner_id
+        if len(partners) > REFRESH_MAX_PARTNERS:
+            raise UserError(
+                self.env._(
+                    "Suggest again for at most %(max)s customers at once; the nightly run "
+                    "suggests to every customer.",
+                    max=REFRESH_MAX_PARTNERS,
+                )
+            )
         self.env["crm.customer.basket"].sudo()._suggest(self.env.company, partners.ids)
         return True

@@ -54,7 +54,7 @@ class ResPartner(models.Model):
             tier = tier_of.get(partner.id, Tier)
             manager = (
                 partner.ccm_account_manager_id
-                or self.env["res.users"].browse(by_segment.get(partner.id))
+                or self.env["res.users"].sudo().browse(by_segment.get(partner.id))
                 or tier.with_company(company).account_manager_id
             )
             usable = manager and manager.active and not manager.share

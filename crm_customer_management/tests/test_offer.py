@@ -329,6 +329,12 @@ class TestServiceAndOffers(DedicatedCompanyCase):
         self.assertAlmostEqual(by_order.lift, 1.6)
         self.assertAlmostEqual(by_order.support, 3 / 8)
         self.assertEqual(by_order.basket_count, 3)
+        # mined again the next night: the same rule (its id, which suggestions keep)
+        rule_ids = Rule.search([("company_id", "=", self.company.id)]).ids
+        with freeze_time("2026-04-02 03:00:00"):
+            self.env["crm.customer.basket"]._mine(self.company)
+        self.assertEqual(Rule.search([("company_id", "=", self.company.id)]).ids, rule_ids)
+        self.assertEqual(self.suggestions(self.x).rule_id, by_order)
         by_customer = Rule.search(
             [
                 ("company_id", "=", self.company.id),
