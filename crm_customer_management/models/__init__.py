@@ -87,4 +87,5 @@ from . import res_partner_offer
 from . import product_template_offer
 from . import crm_customer_basket
 from . import crm_customer_basket_suggest
+from . import crm_customer_kpi_operations
 from . import crm_customer_kpi_offer
