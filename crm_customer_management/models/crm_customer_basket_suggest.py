@@ -10,8 +10,8 @@ from ..analytics import basket
 
 _logger = logging.getLogger(__name__)
 
-# a catalogue offer outranks every mined suggestion
-OFFER_SCORE = 1e12
+# the sort key of a catalogue offer: it outranks every mined suggestion
+OFFER_SCORE = 1e15
 LOAD_COLUMNS = [
     "partner_id",
     "product_id",
@@ -57,7 +57,9 @@ class CrmCustomerBasket(models.AbstractModel):
         top_n = company.ccm_offer_count
         mined = basket.next_best_offers(rules, holdings, margin, fit=fit, top_n=top_n)
         mined = mined.rename(columns={"customer": "partner_id", "item": "product_id"})
-        mined = mined.assign(source="rule", offer_id=None, rule_id=mined["rule"])
+        mined = mined.assign(
+            source="rule", offer_id=None, rule_id=mined["rule"], key=mined["score"]
+        )
         offers = self._eligible_offers(company, partner_ids)
         if len(offers):
             offers = offers.assign(
@@ -66,7 +68,8 @@ class CrmCustomerBasket(models.AbstractModel):
             offers = offers.assign(
                 source="offer",
                 rule_id=None,
-                score=OFFER_SCORE - offers["sequence"],
+                key=OFFER_SCORE - offers["sequence"],
+                score=None,
                 lift=None,
                 confidence=None,
                 expected_margin=offers["margin"],
@@ -79,7 +82,7 @@ class CrmCustomerBasket(models.AbstractModel):
         )
         if len(both):
             both = both.sort_values(
-                ["partner_id", "score", "product_id"], ascending=[True, False, True]
+                ["partner_id", "key", "product_id"], ascending=[True, False, True]
             ).drop_duplicates(["partner_id", "product_id"])
             both["rank"] = both.groupby("partner_id").cumcount() + 1
             both = both[both["rank"] <= top_n]

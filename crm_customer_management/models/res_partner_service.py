@@ -1,6 +1,7 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
-from ..const import CCM_USER
+from ..const import CCM_MANAGER, CCM_USER
 
 
 class ResPartner(models.Model):
@@ -18,6 +19,17 @@ class ResPartner(models.Model):
         help="Gets this customer's new leads and complaints. Empty: the account manager of "
         "its first segment that names one, else of its value tier.",
     )
+
+    def write(self, vals):
+        if (
+            "ccm_account_manager_id" in vals
+            and not self.env.su
+            and not self.env.user.has_group(CCM_MANAGER)
+        ):
+            raise AccessError(
+                self.env._("Only Customer Management managers name a customer's account manager.")
+            )
+        return super().write(vals)
 
     def _ccm_service(self, company):
         """{commercial partner id: (tier record or empty, account manager user id or None)}

@@ -474,6 +474,8 @@ class TestServiceAndOffers(DedicatedCompanyCase):
             self.offer.with_user(self.otto).write({"discount": 50.0})
         with self.assertRaises(AccessError):
             self.tiers["mvc"].with_user(self.sally).write({"complaint_priority": "2"})
+        with self.assertRaises(AccessError):
+            self.x.with_user(self.sally).write({"ccm_account_manager_id": self.sally.id})
         # another company's user sees nothing of this company's
         cora = self.env["res.users"].create(
             {
