@@ -271,18 +271,22 @@ def need_tier_fit(
     fit = np.ones(len(candidates))
     if not len(candidates):
         return fit
-    pairs = candidates[["customer", "item"]].reset_index(drop=True)
+    customer = candidates["customer"].to_numpy()
+    item = candidates["item"].to_numpy()
     if customer_needs is not None and item_needs is not None and len(customer_needs):
         cn = customer_needs.iloc[:, :2].set_axis(["customer", "need"], axis=1)
         inn = item_needs.iloc[:, :2].set_axis(["item", "need"], axis=1)
-        served = cn.merge(inn, on="need")[["customer", "item"]].drop_duplicates()
-        served["served"] = True
-        hit = pairs.merge(served, on=["customer", "item"], how="left")["served"]
-        fit *= np.where(hit.fillna(False).astype(bool).to_numpy(), 1.0 + bonus, 1.0)
+        served = cn.merge(inn, on="need")
+        if len(served):
+            served = pd.MultiIndex.from_arrays([served["customer"], served["item"]])
+            hit = pd.MultiIndex.from_arrays([customer, item]).isin(served)
+            fit *= np.where(hit, 1.0 + bonus, 1.0)
     if customer_tier is not None and affinity is not None and len(affinity):
-        tiers = pairs.assign(tier=pairs["customer"].map(customer_tier))
-        got = tiers.merge(affinity, on=["tier", "item"], how="left")["affinity"]
-        fit *= got.fillna(1.0).to_numpy()
+        tier = customer_tier.reindex(customer).to_numpy()
+        known = pd.MultiIndex.from_arrays([affinity["tier"], affinity["item"]])
+        pos = known.get_indexer(pd.MultiIndex.from_arrays([tier, item]))
+        values = affinity["affinity"].to_numpy(dtype=np.float64)
+        fit *= np.where(pos >= 0, values[pos], 1.0)
     return fit
 
 
@@ -303,16 +307,24 @@ def next_best_offers(rules, holdings, margin, fit=None, top_n=5, rules_per_item=
     empty = pd.DataFrame(columns=OFFER_COLUMNS)
     if rules is None or not len(rules) or not len(holdings):
         return empty
-    rules = rules[(rules["consequent"].map(len) == 1) & (rules["lift"] > 1)]
-    rules = rules.assign(
-        _cons=rules["consequent"].map(lambda c: c[0]), _label=rules.index.to_numpy()
+    consequents = rules["consequent"].tolist()
+    lifts = rules["lift"].to_numpy(dtype=np.float64)
+    usable = np.flatnonzero(
+        np.fromiter((len(c) == 1 for c in consequents), bool, len(consequents)) & (lifts > 1)
     )
-    rules = (
-        rules.sort_values("lift", ascending=False, kind="stable")
-        .groupby("_cons", sort=False)
-        .head(rules_per_item)
-        .reset_index(drop=True)
-    )
+    if len(usable):
+        # the highest lifts of each consequent
+        cons_codes, _ = pd.factorize(pd.Series([consequents[i][0] for i in usable]))
+        order = np.lexsort((-lifts[usable], cons_codes))
+        sorted_codes = cons_codes[order]
+        starts = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
+        rank = np.arange(len(order)) - np.maximum.accumulate(
+            np.where(starts, np.arange(len(order)), 0)
+        )
+        usable = np.sort(usable[order[rank < rules_per_item]])
+    labels = rules.index.to_numpy()[usable]
+    rules = rules.iloc[usable].reset_index(drop=True)
+    rules = rules.assign(_cons=[c[0] for c in rules["consequent"]], _label=labels)
     held = holdings.iloc[:, :2].dropna().drop_duplicates()
     held.columns = ["customer", "item"]
     if not len(rules) or not len(held):
@@ -363,28 +375,45 @@ def next_best_offers(rules, holdings, margin, fit=None, top_n=5, rules_per_item=
         best = np.lexsort((-rule_base[rule], key))
         first_of_key = np.r_[True, key[best][1:] != key[best][:-1]]
         pick = best[first_of_key]
-        cand = pd.DataFrame(
-            {
-                "customer": customers[cust[pick] + first],
-                "item": items[item[pick]],
-                "rule": rule[pick],
-                "base": rule_base[rule[pick]],
-            }
+        cust, item, rule = cust[pick] + first, item[pick], rule[pick]
+        base = rule_base[rule]
+        if fit:
+            fitted = np.asarray(
+                fit(pd.DataFrame({"customer": customers[cust], "item": items[item]})),
+                dtype=np.float64,
+            )
+        else:
+            fitted = np.ones(len(cust))
+        score = base * fitted
+        keep = score > 0
+        cust, item, rule, score, fitted = (a[keep] for a in (cust, item, rule, score, fitted))
+        # per customer by score, then item; the first top_n
+        ranked = np.lexsort((item, -score, cust))
+        cust, item, rule, score, fitted = (a[ranked] for a in (cust, item, rule, score, fitted))
+        starts = np.r_[True, cust[1:] != cust[:-1]]
+        rank = (
+            np.arange(len(cust))
+            - np.maximum.accumulate(np.where(starts, np.arange(len(cust)), 0))
+            + 1
         )
-        cand["fit"] = np.asarray(fit(cand), dtype=np.float64) if fit else 1.0
-        cand["score"] = cand["base"] * cand["fit"]
-        cand = cand[cand["score"] > 0].sort_values(
-            ["customer", "score", "item"], ascending=[True, False, True], kind="stable"
-        )
-        cand["rank"] = cand.groupby("customer").cumcount() + 1
-        out.append(cand[cand["rank"] <= top_n])
+        top = rank <= top_n
+        out.append(tuple(a[top] for a in (cust, item, rule, score, fitted, rank)))
     if not out:
         return empty
-    cand = pd.concat(out, ignore_index=True)
-    picked = rules.iloc[cand["rule"].to_numpy()]
-    cand["lift"] = picked["lift"].to_numpy()
-    cand["confidence"] = picked["confidence"].to_numpy()
-    cand["antecedent"] = picked["antecedent"].to_numpy()
-    cand["expected_margin"] = pd.Series(cand["item"]).map(margin).fillna(0.0).to_numpy()
-    cand["rule"] = picked["_label"].to_numpy()
-    return cand[OFFER_COLUMNS]
+    cust, item, rule, score, fitted, rank = (np.concatenate(a) for a in zip(*out, strict=True))
+    picked = rules.iloc[rule]
+    return pd.DataFrame(
+        {
+            "customer": customers[cust],
+            "item": items[item],
+            "score": score,
+            "lift": picked["lift"].to_numpy(),
+            "confidence": picked["confidence"].to_numpy(),
+            "antecedent": picked["antecedent"].to_numpy(),
+            "expected_margin": pd.Series(items[item]).map(margin).fillna(0.0).to_numpy(),
+            "fit": fitted,
+            "rank": rank,
+            "rule": picked["_label"].to_numpy(),
+        },
+        columns=OFFER_COLUMNS,
+    )

@@ -58,8 +58,8 @@ class CrmCustomerBasket(models.AbstractModel):
         }
 
     def _run(self, company):
-        self._mine(company)
-        self._suggest(company)
+        lines = self._mine(company)
+        self._suggest(company, lines=lines)
 
     # ------------------------------------------------------------------
     # Gather
@@ -106,7 +106,7 @@ class CrmCustomerBasket(models.AbstractModel):
     def _mine(self, company):
         """Mine and store the company's rules (one-product consequents, up to two products
         in the antecedent) and the population figures the suggestions use: expected margin
-        per product, each tier's affinity for each product."""
+        per product, each tier's affinity for each product. Returns the lines gathered."""
         started = time.perf_counter()
         lines = self._gather_lines(company)
         gathered = time.perf_counter()
@@ -143,6 +143,7 @@ class CrmCustomerBasket(models.AbstractModel):
             mined - gathered,
             time.perf_counter() - mined,
         )
+        return lines
 
     def _write_rules(self, company, frames):
         """One upsert of the mined rules (a rule mined again keeps its id, so the

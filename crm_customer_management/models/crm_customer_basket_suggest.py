@@ -35,14 +35,16 @@ class CrmCustomerBasket(models.AbstractModel):
 
     _inherit = "crm.customer.basket"
 
-    def _suggest(self, company, partner_ids=None):
-        """Suggest to ``partner_ids`` (commercial partner ids), or to every customer."""
+    def _suggest(self, company, partner_ids=None, lines=None):
+        """Suggest to ``partner_ids`` (commercial partner ids), or to every customer
+        (``lines``: the window's lines when the caller has gathered them)."""
         started = time.perf_counter()
         if partner_ids is not None:
             partner_ids = sorted(set(partner_ids))
             if not partner_ids:
                 return 0
-        lines = self._gather_lines(company, partner_ids)
+        if lines is None:
+            lines = self._gather_lines(company, partner_ids)
         holdings = lines[["partner_id", "product_id"]].drop_duplicates()
         rules = self._read_rules(company, holdings["product_id"].unique().tolist())
         state = company.sudo().ccm_basket_state or {}
@@ -199,21 +201,12 @@ class CrmCustomerBasket(models.AbstractModel):
         cr = self.env.cr
         Suggestion = self.env["crm.customer.offer.suggestion"]
         Suggestion.flush_model()
-        cr.execute(
-            """CREATE TEMP TABLE IF NOT EXISTS ccm_offer_load (
-                   partner_id int, product_id int, source varchar, offer_id int, rule_id int,
-                   rank int, score float8, lift float8, confidence float8,
-                   expected_margin float8, fit float8) ON COMMIT DROP;
-               TRUNCATE ccm_offer_load"""
-        )
-        if len(frame):
-            buf = io.StringIO()
-            out = frame[LOAD_COLUMNS].copy()
-            for col in ("offer_id", "rule_id"):
-                out[col] = out[col].astype("Int64")
-            out.to_csv(buf, header=False, index=False)
-            buf.seek(0)
-            cr.copy_expert(f"COPY ccm_offer_load ({', '.join(LOAD_COLUMNS)}) FROM STDIN CSV", buf)
+        out = frame[LOAD_COLUMNS].copy()
+        for col in ("score", "lift", "confidence", "expected_margin", "fit"):
+            out[col] = out[col].astype(float).round(6)
+        for col in ("offer_id", "rule_id"):
+            out[col] = out[col].astype("Int64")
+        load = self._load_suggestions(out, small=partner_ids is not None and len(out) <= 1000)
         params = {
             "company": company.id,
             "today": fields.Date.context_today(self),
@@ -222,37 +215,91 @@ class CrmCustomerBasket(models.AbstractModel):
             "partners": partner_ids or [],
         }
         cr.execute(
-            """
+            f"""
             INSERT INTO crm_customer_offer_suggestion AS s
                    (company_id, partner_id, user_id, product_id, source, offer_id, rule_id,
                     active, rank, score, lift, confidence, expected_margin, fit, date_first,
                     date_last, create_uid, create_date, write_uid, write_date)
             SELECT %(company)s, l.partner_id, p.user_id, l.product_id, l.source, l.offer_id,
                    l.rule_id, TRUE, l.rank, l.score, l.lift, l.confidence, l.expected_margin,
-                   l.fit, %(today)s, %(today)s, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                   l.fit, %(today)s, NULL, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                    NOW() AT TIME ZONE 'UTC'
-              FROM ccm_offer_load l
+              FROM {load} l
               JOIN res_partner p ON p.id = l.partner_id
             ON CONFLICT (company_id, partner_id, product_id) DO UPDATE
                SET user_id = EXCLUDED.user_id, source = EXCLUDED.source,
                    offer_id = EXCLUDED.offer_id, rule_id = EXCLUDED.rule_id, active = TRUE,
                    rank = EXCLUDED.rank, score = EXCLUDED.score, lift = EXCLUDED.lift,
                    confidence = EXCLUDED.confidence, expected_margin = EXCLUDED.expected_margin,
-                   fit = EXCLUDED.fit, date_last = EXCLUDED.date_last,
+                   fit = EXCLUDED.fit, date_last = NULL,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+             -- a suggestion made again as it was is not rewritten (most of them, night after
+             -- night)
+             WHERE (s.user_id, s.source, s.offer_id, s.rule_id, s.active, s.rank, s.score,
+                    s.lift, s.confidence, s.expected_margin, s.fit)
+                   IS DISTINCT FROM
+                   (EXCLUDED.user_id, EXCLUDED.source, EXCLUDED.offer_id, EXCLUDED.rule_id,
+                    TRUE, EXCLUDED.rank, EXCLUDED.score, EXCLUDED.lift, EXCLUDED.confidence,
+                    EXCLUDED.expected_margin, EXCLUDED.fit)
             """,
             params,
         )
         cr.execute(
-            """
+            f"""
             UPDATE crm_customer_offer_suggestion s
-               SET active = FALSE, write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+               SET active = FALSE, date_last = %(today)s, write_uid = %(uid)s,
+                   write_date = NOW() AT TIME ZONE 'UTC'
              WHERE s.company_id = %(company)s AND s.active
                AND (%(all)s OR s.partner_id = ANY(%(partners)s))
-               AND NOT EXISTS (SELECT 1 FROM ccm_offer_load l
+               AND NOT EXISTS (SELECT 1 FROM {load} l
                                 WHERE l.partner_id = s.partner_id
                                   AND l.product_id = s.product_id)
             """,
             params,
         )
         Suggestion.invalidate_model()
+
+    def _load_suggestions(self, out, small):
+        """SQL of the suggestions to write (``LOAD_COLUMNS``): a few inline (one customer:
+        no temporary table), else a temporary table loaded by one COPY, indexed and
+        analysed (the archiving is an anti-join on it)."""
+        cr = self.env.cr
+        types = "int, int, varchar, int, int, int, float8, float8, float8, float8, float8"
+        if small:
+            template = "(" + ", ".join(f"%s::{t}" for t in types.split(", ")) + ")"
+            rows = [
+                cr.mogrify(template, [_plain(v) for v in row]).decode()
+                for row in out.itertuples(index=False)
+            ]
+            if not rows:
+                rows = ["(" + ", ".join(f"NULL::{t}" for t in types.split(", ")) + ")"]
+                where = " WHERE FALSE"
+            else:
+                where = ""
+            return (
+                f"(SELECT * FROM (VALUES {', '.join(rows)}) AS v({', '.join(LOAD_COLUMNS)}){where})"
+            )
+        columns = ", ".join(
+            f"{c} {t}" for c, t in zip(LOAD_COLUMNS, types.split(", "), strict=True)
+        )
+        cr.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS ccm_offer_load ({columns}) ON COMMIT DROP;"
+            " TRUNCATE ccm_offer_load"
+        )
+        if len(out):
+            buf = io.StringIO()
+            out.to_csv(buf, header=False, index=False)
+            buf.seek(0)
+            cr.copy_expert(f"COPY ccm_offer_load ({', '.join(LOAD_COLUMNS)}) FROM STDIN CSV", buf)
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS ccm_offer_load_key"
+            " ON ccm_offer_load (partner_id, product_id); ANALYZE ccm_offer_load"
+        )
+        return "ccm_offer_load"
+
+
+def _plain(value):
+    """A value of a frame row as the driver adapts it (None for a missing one)."""
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

@@ -37,7 +37,9 @@ class CrmCustomerOfferSuggestion(models.Model):
     fit = fields.Float(readonly=True, digits=(16, 2))
     reason = fields.Char(compute="_compute_reason")
     date_first = fields.Date("First Suggested", readonly=True)
-    date_last = fields.Date("Last Suggested", readonly=True)
+    date_last = fields.Date(
+        "Suggested Until", readonly=True, help="The day it stopped being suggested."
+    )
 
     _sql_constraints = [
         (
