@@ -279,12 +279,12 @@ class CrmCustomerBasket(models.AbstractModel):
             return (
                 f"(SELECT * FROM (VALUES {', '.join(rows)}) AS v({', '.join(LOAD_COLUMNS)}){where})"
             )
-        columns = ", ".join(
-            f"{c} {t}" for c, t in zip(LOAD_COLUMNS, types.split(", "), strict=True)
-        )
         cr.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS ccm_offer_load ({columns}) ON COMMIT DROP;"
-            " TRUNCATE ccm_offer_load"
+            """CREATE TEMP TABLE IF NOT EXISTS ccm_offer_load (
+                   partner_id int, product_id int, source varchar, offer_id int, rule_id int,
+                   rank int, score float8, lift float8, confidence float8,
+                   expected_margin float8, fit float8) ON COMMIT DROP;
+               TRUNCATE ccm_offer_load"""
         )
         if len(out):
             buf = io.StringIO()
