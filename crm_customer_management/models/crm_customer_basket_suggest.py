@@ -214,9 +214,37 @@ class CrmCustomerBasket(models.AbstractModel):
             "all": partner_ids is None,
             "partners": partner_ids or [],
         }
+        # the suggestions made again: rewritten only when they changed (most of them stay
+        # as they were, night after night)
         cr.execute(
             f"""
-            INSERT INTO crm_customer_offer_suggestion AS s
+            UPDATE crm_customer_offer_suggestion s
+               SET user_id = p.user_id, source = l.source, offer_id = l.offer_id,
+                   rule_id = l.rule_id, active = TRUE, rank = l.rank, score = l.score,
+                   lift = l.lift, confidence = l.confidence,
+                   expected_margin = l.expected_margin, fit = l.fit, date_last = NULL,
+                   write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+              FROM {load} l
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE s.company_id = %(company)s AND s.partner_id = l.partner_id
+               AND s.product_id = l.product_id
+               AND (s.user_id, s.source, s.offer_id, s.rule_id, s.active, s.rank, s.score,
+                    s.lift, s.confidence, s.expected_margin, s.fit)
+                   IS DISTINCT FROM
+                   (p.user_id, l.source, l.offer_id, l.rule_id, TRUE, l.rank, l.score, l.lift,
+                    l.confidence, l.expected_margin, l.fit)
+            """,
+            params,
+        )
+        # the new ones; the existing keys read once (an anti-join against the table being
+        # written could be planned as a nested loop over its new rows)
+        cr.execute(
+            f"""
+            WITH existing AS MATERIALIZED (
+                SELECT partner_id, product_id FROM crm_customer_offer_suggestion
+                 WHERE company_id = %(company)s AND (%(all)s OR partner_id = ANY(%(partners)s))
+            )
+            INSERT INTO crm_customer_offer_suggestion
                    (company_id, partner_id, user_id, product_id, source, offer_id, rule_id,
                     active, rank, score, lift, confidence, expected_margin, fit, date_first,
                     date_last, create_uid, create_date, write_uid, write_date)
@@ -226,21 +254,10 @@ class CrmCustomerBasket(models.AbstractModel):
                    NOW() AT TIME ZONE 'UTC'
               FROM {load} l
               JOIN res_partner p ON p.id = l.partner_id
-            ON CONFLICT (company_id, partner_id, product_id) DO UPDATE
-               SET user_id = EXCLUDED.user_id, source = EXCLUDED.source,
-                   offer_id = EXCLUDED.offer_id, rule_id = EXCLUDED.rule_id, active = TRUE,
-                   rank = EXCLUDED.rank, score = EXCLUDED.score, lift = EXCLUDED.lift,
-                   confidence = EXCLUDED.confidence, expected_margin = EXCLUDED.expected_margin,
-                   fit = EXCLUDED.fit, date_last = NULL,
-                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-             -- a suggestion made again as it was is not rewritten (most of them, night after
-             -- night)
-             WHERE (s.user_id, s.source, s.offer_id, s.rule_id, s.active, s.rank, s.score,
-                    s.lift, s.confidence, s.expected_margin, s.fit)
-                   IS DISTINCT FROM
-                   (EXCLUDED.user_id, EXCLUDED.source, EXCLUDED.offer_id, EXCLUDED.rule_id,
-                    TRUE, EXCLUDED.rank, EXCLUDED.score, EXCLUDED.lift, EXCLUDED.confidence,
-                    EXCLUDED.expected_margin, EXCLUDED.fit)
+             WHERE NOT EXISTS (SELECT 1 FROM existing e
+                                WHERE e.partner_id = l.partner_id
+                                  AND e.product_id = l.product_id)
+            ON CONFLICT (company_id, partner_id, product_id) DO NOTHING
             """,
             params,
         )
