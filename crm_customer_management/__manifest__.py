@@ -33,6 +33,7 @@
         "security/crm_customer_event_security.xml",
         "security/crm_customer_analytics_security.xml",
         "security/crm_customer_segment_security.xml",
+        "security/crm_customer_offer_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/crm_customer_playbook_action_data.xml",
@@ -70,6 +71,10 @@
         "views/res_partner_churn_views.xml",
         "views/res_config_settings_churn_views.xml",
         "views/crm_customer_segment_views.xml",
+        # service by value and next best offers
+        "data/crm_customer_tier_data.xml",
+        "data/crm_customer_offer_cron_data.xml",
+        "views/crm_customer_offer_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

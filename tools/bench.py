@@ -658,6 +658,63 @@ def op_text_themes(env, ctx):
     return lambda: service._build_themes(ctx["company"]), None, None
 
 
+def op_offer_rules(env, ctx):
+    """Association rules over the window's confirmed order lines: baskets = orders and
+    baskets = customers, stored with the population figures of the suggestions."""
+    service = env["crm.customer.basket"]
+    lines = service._gather_lines(ctx["company"])
+    service._mine(ctx["company"])
+    rules = env["crm.customer.product.rule"].search([("company_id", "=", ctx["company"].id)])
+    kinds = {k: len(rules.filtered(lambda r, k=k: r.kind == k)) for k in ("order", "customer")}
+    print(
+        f"basket analysis: {len(lines):,} order lines, {lines['order_id'].nunique():,} orders, "
+        f"{lines['partner_id'].nunique():,} customers, {lines['product_id'].nunique():,} "
+        f"products; rules kept: {kinds['order']:,} by order, {kinds['customer']:,} by customer",
+        flush=True,
+    )
+    env.cr.rollback()
+    env.invalidate_all()
+    return lambda: service._mine(ctx["company"]), None, {"seconds": 20, "memory_mb": 1536}
+
+
+def op_offer_one(env, ctx):
+    """Next best offers of one customer (its lines, the rules of its products, one upsert),
+    after the night's mining."""
+    service = env["crm.customer.basket"]
+    it = iter(ctx["sample_partner_ids"] * 100)
+
+    def setup():
+        service._mine(ctx["company"])
+
+    def run():
+        service._suggest(ctx["company"], [next(it)])
+
+    return run, None, {"seconds": 0.050}, setup
+
+
+def op_offer_all(env, ctx):
+    """Next best offers of every customer in the nightly run: the night after a first one
+    (the suggestions exist; those made again as they were are not rewritten). The first
+    night, which writes every suggestion, is timed in the setup and printed."""
+    service = env["crm.customer.basket"]
+
+    def setup():
+        lines = service._mine(ctx["company"])
+        started = time.perf_counter()
+        count = service._suggest(ctx["company"], lines=lines)
+        env.flush_all()
+        print(
+            f"  first night: {count:,} next best offers written in "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+    def run():
+        service._suggest(ctx["company"])
+
+    return run, None, {"seconds": 20}, setup
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -684,6 +741,9 @@ OPERATIONS = {
     "text: themes of a year": op_text_themes,
     "clusters: all customers": op_clusters,
     "segments: refresh all rule segments": op_segments,
+    "offers: association rules over all orders": op_offer_rules,
+    "offers: next best offers of one customer": op_offer_one,
+    "offers: next best offers of all customers": op_offer_all,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
@@ -691,6 +751,7 @@ REPEAT_OVERRIDE = {
     "value: single-customer refresh": 25,
     "lifecycle: single-customer event": 25,
     "text: sentiment of one new text": 25,
+    "offers: next best offers of one customer": 7,
 }
 
 

@@ -645,6 +645,53 @@ class Showcase:
         self._date_answers(answer, [done])
 
     # -- portal -------------------------------------------------------------------------
+    def offers(self):
+        """Next best offers made on the 10th of last month (a catalogue offer for the most
+        valuable and growable customers, then the mined rules), and some accepted: for each
+        salesperson, two suggestions of their customers added to a quotation by the
+        suggestion's own action, as the salesperson, the order confirmed three days later."""
+        from freezegun import freeze_time  # noqa: PLC0415 - Odoo's test dependency
+
+        env = self.env
+        company = env.company
+        made = last_month(self.today)[0] + timedelta(days=9)
+        tiers = env["crm.customer.tier"].search([("code", "in", ["mvc", "mgc"])])
+        product = env["product.product"].search([("default_code", "=like", "CCM%")], limit=1)
+        if product:
+            env["crm.customer.offer"].create(
+                {
+                    "name": "Loyalty: 10 % off for our best customers",
+                    "product_id": product.id,
+                    "discount": 10.0,
+                    "tier_ids": [(6, 0, tiers.ids)],
+                    "company_id": company.id,
+                }
+            )
+        with freeze_time(at(made, 3)):
+            env["crm.customer.basket"]._run(company)
+        Suggestion = env["crm.customer.offer.suggestion"]
+        accepted = 0
+        for user in env["res.users"].search([("login", "=like", "ccm.sales%")]):
+            suggestions = Suggestion.search(
+                [("company_id", "=", company.id), ("user_id", "=", user.id)],
+                order="source desc, rank, id",
+                limit=2,
+            )
+            for suggestion in suggestions:
+                with freeze_time(at(made + timedelta(days=1))):
+                    order = (
+                        env["sale.order"]
+                        .with_user(user)
+                        .create({"partner_id": suggestion.partner_id.id})
+                    )
+                    suggestion.with_user(user).with_context(
+                        ccm_order_id=order.id
+                    ).action_add_to_order()
+                with freeze_time(at(made + timedelta(days=4))):
+                    order.sudo().action_confirm()
+                accepted += 1
+        self.stats["offers_accepted"] = accepted
+
     def portal_user(self):
         """A portal user for a contact of a customer company (login and password in the
         README)."""
@@ -698,6 +745,7 @@ class Showcase:
         self.lifecycle_history()
         self.complaints()
         self.nps_answers()
+        self.offers()
         t_lang = time.time()
         self.persian()
         self.stats["persian_seconds"] = round(time.time() - t_lang, 1)

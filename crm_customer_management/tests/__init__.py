@@ -20,3 +20,4 @@ from . import test_kpi_domain
 from . import test_tours
 from . import test_report_pdf
 from . import test_dashboard
+from . import test_offer
