@@ -18,7 +18,8 @@ ALL_CUSTOMERS_GROUPS = (
 # customer-side KPIs are scoped by the customer's salesperson and that salesperson's team
 SCOPE_JOIN = "LEFT JOIN res_users u ON u.id = p.user_id"
 SCOPE_WHERE = """(%(user_id)s IS NULL OR p.user_id = %(user_id)s)
-               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)"""
+               AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
+               AND (%(partner_ids)s IS NULL OR p.commercial_partner_id = ANY(%(partner_ids)s))"""
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -169,7 +170,16 @@ class CrmCustomerKpi(models.AbstractModel):
             "team_id": team.id if team else None,
             "user_id": user.id if user else None,
             "today": fields.Date.context_today(self),
+            # a set of customers (commercial partners) to measure, e.g. a decision's scope
+            "partner_ids": self._partner_scope(),
         }
+
+    @api.model
+    def _partner_scope(self):
+        """The customers of ``ccm_partner_ids`` in the context (a list of commercial partner
+        ids) the customer-side KPIs are limited to, None for every customer."""
+        ids = self.env.context.get("ccm_partner_ids")
+        return None if ids is None else [int(pid) for pid in ids]
 
     @api.model
     def _compute(self, company, date_from, date_to, team=None, user=None):
@@ -404,7 +414,9 @@ class CrmCustomerKpi(models.AbstractModel):
         # complaints waiting to be qualified (e-mailed by anyone) count nowhere yet
         scope = """company_id = %(company_id)s AND intake_state = 'qualified'
                    AND (%(user_id)s IS NULL OR user_id = %(user_id)s)
-                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)"""
+                   AND (%(team_id)s IS NULL OR team_id = %(team_id)s)
+                   AND (%(partner_ids)s IS NULL
+                        OR commercial_partner_id = ANY(%(partner_ids)s))"""
         row = self._one(
             f"""
             SELECT (SELECT COUNT(*) FROM crm_complaint
