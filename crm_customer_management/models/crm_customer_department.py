@@ -65,19 +65,6 @@ class CrmCustomerDepartment(models.Model):
                     )
                 )
 
-    def _responsible(self):
-        """Who gets what is routed to the department: its manager (required)."""
-        self.ensure_one()
-        if not self.manager_id:
-            raise ValidationError(
-                self.env._(
-                    "Department %(department)s has no manager to route this to: set one in "
-                    "Customers > Configuration > Departments.",
-                    department=self.display_name,
-                )
-            )
-        return self.manager_id
-
     def action_open_decisions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -18,6 +19,8 @@ ORIGINS = [
     ("email", "E-mail"),
     ("survey", "Survey comment"),
 ]
+_logger = logging.getLogger(__name__)
+
 # the outcomes the author is told about
 OUTCOME_STATES = ("accepted", "implemented", "rejected")
 
@@ -138,7 +141,13 @@ class CrmCustomerSuggestion(models.Model):
                         category=suggestion.category_id.display_name,
                     )
                 )
-            manager = department._responsible()
+            # the department's manager, else the committee's chair: a customer's feedback is
+            # never refused for a department left without a manager
+            manager = department.manager_id or (
+                self.env["crm.customer.committee"]
+                .search([("company_id", "=", suggestion.company_id.id)], limit=1)
+                .chair_id
+            )
             suggestion.user_id = manager
             management = suggestion.company_id.ccm_management_group_id.users.filtered(
                 lambda u, c=suggestion.company_id: c in u.company_ids
@@ -146,6 +155,14 @@ class CrmCustomerSuggestion(models.Model):
             suggestion.message_subscribe(
                 partner_ids=(management.partner_id | suggestion.author_partner_id).ids
             )
+            if not manager:
+                _logger.warning(
+                    "Suggestion %s: department %s has no manager and the company no "
+                    "committee chair, nobody was given the activity",
+                    suggestion.id,
+                    department.display_name,
+                )
+                continue
             suggestion.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=fields.Date.context_today(suggestion) + timedelta(days=7),

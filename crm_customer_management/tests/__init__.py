@@ -17,3 +17,4 @@ from . import test_report_queries
 from . import test_churn_text
 from . import test_i18n
 from . import test_committee
+from . import test_committee_access
