@@ -1,7 +1,6 @@
 """The committee core: what moved most, what is on the rise, a decision's result."""
 
 import pytest
-
 from analytics import committee
 
 

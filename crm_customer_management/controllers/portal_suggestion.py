@@ -75,7 +75,9 @@ class SuggestionPortal(CustomerPortal):
         )
         if request.httprequest.method == "POST" and post.get("subject"):
             category = categories.filtered(lambda c: str(c.id) == post.get("category_id"))
-            kind = post.get("kind") if post.get("kind") in ("suggestion", "feedback") else "feedback"
+            kind = (
+                post.get("kind") if post.get("kind") in ("suggestion", "feedback") else "feedback"
+            )
             suggestion = (
                 request.env["crm.customer.suggestion"]
                 .sudo()

@@ -48,7 +48,7 @@ class CrmCustomerDecision(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     committee_id = fields.Many2one("crm.customer.committee", check_company=True, index=True)
-    meeting_id = fields.Many2one("calendar.event", string="Meeting", index="btree_not_null")
+    meeting_id = fields.Many2one("calendar.event", index="btree_not_null")
     # Who and when
     department_id = fields.Many2one(
         "crm.customer.department", string="Owner Department", required=True, tracking=True
@@ -168,14 +168,10 @@ class CrmCustomerDecision(models.Model):
         for decision in self:
             if decision.due_date < decision.date:
                 raise ValidationError(
-                    self.env._(
-                        "Decision %(name)s is due before it was taken.", name=decision.name
-                    )
+                    self.env._("Decision %(name)s is due before it was taken.", name=decision.name)
                 )
             if decision.kpi_key and decision.kpi_window_days < 1:
-                raise ValidationError(
-                    self.env._("A KPI is measured over at least one day.")
-                )
+                raise ValidationError(self.env._("A KPI is measured over at least one day."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -224,7 +220,9 @@ class CrmCustomerDecision(models.Model):
             return
         for decision in self:
             if user not in (
-                decision.user_id | decision.department_id.manager_id | decision.committee_id.chair_id
+                decision.user_id
+                | decision.department_id.manager_id
+                | decision.committee_id.chair_id
             ):
                 raise UserError(
                     self.env._(
@@ -272,9 +270,7 @@ class CrmCustomerDecision(models.Model):
         self._check_owner_or_manager()
         missing = self.filtered(lambda d: not d.kpi_key)
         if missing:
-            raise UserError(
-                self.env._("Decision %(name)s aims at no KPI.", name=missing[0].name)
-            )
+            raise UserError(self.env._("Decision %(name)s aims at no KPI.", name=missing[0].name))
         self._measure_result()
         return True
 
@@ -315,9 +311,9 @@ class CrmCustomerDecision(models.Model):
                     note=self.env._(
                         "This decision was due on %(date)s and is still %(state)s.",
                         date=fields.Date.to_string(decision.due_date),
-                        state=dict(
-                            self._fields["state"]._description_selection(self.env)
-                        )[decision.state],
+                        state=dict(self._fields["state"]._description_selection(self.env))[
+                            decision.state
+                        ],
                     ),
                     user_id=target.id,
                 )

@@ -21,9 +21,7 @@ class CrmCustomerFact(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(
-        "res.company", index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
     kind = fields.Selection(FACT_KINDS, required=True, default="decision_maker")
     name = fields.Text("Fact", required=True)
     contact_id = fields.Many2one(
@@ -38,7 +36,9 @@ class CrmCustomerFact(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # always on the commercial entity: a fact outlives the contact it was noted on
-        partners = self.env["res.partner"].browse([v["partner_id"] for v in vals_list if v.get("partner_id")])
+        partners = self.env["res.partner"].browse(
+            [v["partner_id"] for v in vals_list if v.get("partner_id")]
+        )
         commercial = {p.id: p.commercial_partner_id.id for p in partners}
         for vals in vals_list:
             if vals.get("partner_id"):

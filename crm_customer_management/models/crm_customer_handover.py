@@ -11,9 +11,7 @@ class CrmCustomerHandover(models.Model):
 
     user_id = fields.Many2one("res.users", string="Leaving User", required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    done_by_id = fields.Many2one(
-        "res.users", string="Done By", readonly=True, default=lambda self: self.env.user
-    )
+    done_by_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     line_ids = fields.One2many("crm.customer.handover.line", "handover_id", readonly=True)
     customer_count = fields.Integer("Customers", readonly=True)
     lead_count = fields.Integer("Leads and Opportunities", readonly=True)

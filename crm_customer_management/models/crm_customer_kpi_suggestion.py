@@ -31,14 +31,18 @@ class CrmCustomerKpi(models.AbstractModel):
         if not self._reads_all_customers():
             return {}
         p = self._params(company, date_from, date_to)
-        rows = self.env["crm.customer.suggestion"].sudo()._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("date", ">=", p["dt_from"]),
-                ("date", "<", p["dt_to"]),
-            ],
-            ["department_id", "state"],
-            ["__count"],
+        rows = (
+            self.env["crm.customer.suggestion"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", ">=", p["dt_from"]),
+                    ("date", "<", p["dt_to"]),
+                ],
+                ["department_id", "state"],
+                ["__count"],
+            )
         )
         result = {}
         for department, state, count in rows:

@@ -84,12 +84,10 @@ class CrmCustomerSuggestion(models.Model):
     reject_reason = fields.Text("Why Rejected", tracking=True)
     # What it is about
     partner_id = fields.Many2one("res.partner", string="Customer", index="btree_not_null")
-    product_id = fields.Many2one("product.product", string="Product")
-    complaint_id = fields.Many2one("crm.complaint", string="Complaint", groups="base.group_user")
-    sale_order_id = fields.Many2one("sale.order", string="Order", groups="base.group_user")
-    decision_id = fields.Many2one(
-        "crm.customer.decision", string="Decision", copy=False, groups="base.group_user"
-    )
+    product_id = fields.Many2one("product.product")
+    complaint_id = fields.Many2one("crm.complaint", groups="base.group_user")
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", groups="base.group_user")
+    decision_id = fields.Many2one("crm.customer.decision", copy=False, groups="base.group_user")
 
     def _default_author_user(self):
         return self.env.user if not self.env.user.share else False
@@ -100,9 +98,10 @@ class CrmCustomerSuggestion(models.Model):
             suggestion.department_id = suggestion.category_id.department_id
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for suggestion in self:
             suggestion.access_url = f"/my/suggestions/{suggestion.id}"
+        return res
 
     @api.constrains("state", "reject_reason")
     def _check_reject_reason(self):

@@ -140,9 +140,7 @@ class TestCommitteeCycle(CommitteeCase):
         context = safe_eval(action.context, {"active_id": self.m1.id})
         with freeze_time("2026-03-25"):
             form = Form(
-                self.env["crm.customer.suggestion"]
-                .with_user(self.sally)
-                .with_context(context)
+                self.env["crm.customer.suggestion"].with_user(self.sally).with_context(**context)
             )
             form.name = "Ship the most valuable customers' orders first"
             form.category_id = self.category
@@ -167,7 +165,8 @@ class TestCommitteeCycle(CommitteeCase):
         self.assertEqual(suggestion.activity_ids.user_id, self.ivan)
         # management and the author follow it, and so does the manager with the activity
         self.assertEqual(
-            suggestion.message_partner_ids & (self.mona | self.sally | self.ivan | self.iris).partner_id,
+            suggestion.message_partner_ids
+            & (self.mona | self.sally | self.ivan | self.iris).partner_id,
             (self.mona | self.sally | self.ivan).partner_id,
         )
         self.assertEqual((fact.author_id, str(fact.date)), (self.sally, "2026-03-25"))
@@ -198,16 +197,22 @@ class TestCommitteeCycle(CommitteeCase):
         self.assertEqual(agenda["decisions_open"], [(self.old, True)])
         self.assertEqual(agenda["suggestions"], suggestion)
         html = str(meeting.ccm_agenda)
-        for text in ("Deliveries", "+200.0 %", "CCM late delivery", "CCM Committee M2",
-                     "Call every most valuable customer", "overdue",
-                     "Ship the most valuable customers"):
+        for text in (
+            "Deliveries",
+            "+200.0 %",
+            "CCM late delivery",
+            "CCM Committee M2",
+            "Call every most valuable customer",
+            "overdue",
+            "Ship the most valuable customers",
+        ):
             self.assertIn(text, html)
         meeting.ccm_minutes = "<p>Late deliveries hurt our best customers.</p>"
 
         # -- the decision on late deliveries to the most valuable customers ----------------
         with freeze_time("2026-04-01 10:00"):
             action = meeting.with_user(self.sam).action_ccm_new_decision()
-            form = Form(Decision.with_user(self.sam).with_context(action["context"]))
+            form = Form(Decision.with_user(self.sam).with_context(**action["context"]))
             form.name = "Most valuable customers' orders leave the same day"
             form.department_id = self.inventory
             form.user_id = self.iris
@@ -297,7 +302,10 @@ class TestCommitteeCycle(CommitteeCase):
             self.company, date(2026, 3, 1), date(2026, 3, 31)
         )
         self.assertEqual(
-            (card.at[self.sally.id, "suggestions_made"], card.at[self.sally.id, "suggestions_implemented"]),
+            (
+                card.at[self.sally.id, "suggestions_made"],
+                card.at[self.sally.id, "suggestions_implemented"],
+            ),
             (1, 1),
         )
         self.assertEqual(
@@ -339,7 +347,7 @@ class TestCommitteeCycle(CommitteeCase):
         self.assertTrue(self.sally.active)  # not archived while she holds customers
         with freeze_time("2026-06-10"):
             form = Form(
-                self.env["res.users.handover"].with_user(ada).with_context(action["context"])
+                self.env["res.users.handover"].with_user(ada).with_context(**action["context"])
             )
             self.assertEqual(
                 (form.customer_count, form.lead_count, form.complaint_count, form.decision_count),
@@ -376,8 +384,14 @@ class TestCommitteeCycle(CommitteeCase):
             self.assertEqual(len(note), 1)
             self.assertIn("Handover from Sally Salesman", note.body)
         self.assertEqual(
-            (handover.customer_count, handover.lead_count, handover.complaint_count,
-             handover.decision_count, handover.note_count, handover.user_archived),
+            (
+                handover.customer_count,
+                handover.lead_count,
+                handover.complaint_count,
+                handover.decision_count,
+                handover.note_count,
+                handover.user_archived,
+            ),
             (4, 1, 1, 1, 2, True),
         )
         self.assertEqual(
@@ -390,8 +404,10 @@ class TestCommitteeCycle(CommitteeCase):
         self.assertEqual(fact.author_id, self.sally)
         # the orphan report: every customer has an active salesperson now
         orphans = self.env["crm.customer.orphan.report"].search(
-            [("partner_id", "in", (self.m1 | self.m2 | self.s1 | self.s2).ids),
-             ("is_orphan", "=", True)]
+            [
+                ("partner_id", "in", (self.m1 | self.m2 | self.s1 | self.s2).ids),
+                ("is_orphan", "=", True),
+            ]
         )
         self.assertFalse(orphans)
 

@@ -86,7 +86,9 @@ class TestCommitteeAccess(CommitteeCase):
         )
 
     def visible(self, user, model, records):
-        env = self.env(user=user, context=dict(self.env.context, allowed_company_ids=user.company_ids.ids))
+        env = self.env(
+            user=user, context=dict(self.env.context, allowed_company_ids=user.company_ids.ids)
+        )
         return env[model].search([("id", "in", records.ids)])
 
     def test_department_members_see_their_departments(self):

@@ -24,7 +24,6 @@ class ResUsersHandover(models.TransientModel):
     )
     successor_id = fields.Many2one(
         "res.users",
-        string="Successor",
         domain=[("share", "=", False)],
         help="Takes over everything not given to another successor below.",
     )
