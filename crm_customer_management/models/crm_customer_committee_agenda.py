@@ -55,6 +55,17 @@ class CrmCustomerCommittee(models.Model):
             "themes": self._agenda_rising("crm.customer.text", "theme_id", "date", periods),
             "mvc_alerts": self._agenda_mvc_alerts(date_from, date_to),
             "decisions_open": self._agenda_decisions(day),
+            "results": self.env["crm.customer.decision"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("result_measured", "=", True),
+                    ("result_date", ">=", date_from),
+                    ("result_date", "<=", date_to),
+                ],
+                order="result_date, id",
+            ),
             "suggestions": self.env["crm.customer.suggestion"]
             .sudo()
             .search(

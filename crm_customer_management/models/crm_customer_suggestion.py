@@ -169,6 +169,30 @@ class CrmCustomerSuggestion(models.Model):
                 user_id=manager.id,
             )
 
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Feedback e-mailed to the ``feedback`` alias (known senders only): its author is the
+        sender, its customer the sender's company, its category "Other" until the manager
+        who gets it reclassifies it."""
+        values = dict(custom_values or {})
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        if not author:
+            raise ValidationError(self.env._("Feedback by e-mail needs a known sender."))
+        employee = author.user_ids.filtered(lambda u: not u.share)[:1]
+        values.setdefault("name", msg_dict.get("subject") or self.env._("Feedback by e-mail"))
+        values.setdefault("description", msg_dict.get("body"))
+        values.setdefault("kind", "feedback")
+        values.setdefault(
+            "category_id", self.env.ref("crm_customer_management.suggestion_category_other").id
+        )
+        values.update(
+            origin="email",
+            author_user_id=employee.id,
+            author_partner_id=author.id,
+            partner_id=False if employee else author.commercial_partner_id.id,
+        )
+        return super().message_new(msg_dict, values)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

@@ -268,6 +268,9 @@ class TestCommitteeCycle(CommitteeCase):
         self.assertEqual((decision.result_change, decision.result_status), (-25.0, "improved"))
         self.assertEqual(decision.result_summary, "Late deliveries: 50.0 % → 25.0 %")
         self.assertIn("50.0 % → 25.0 %", decision.message_ids[0].body)
+        # the next meeting reports it back
+        june = self.committee._agenda(date(2026, 6, 1))
+        self.assertEqual(june["results"], decision)
         # the same KPI on every customer: 5 deliveries, 2 late
         kpi = self.env["crm.customer.kpi"]._compute(
             self.company, date(2026, 5, 2), date(2026, 5, 31)

@@ -124,6 +124,32 @@ class TestCommitteeAccess(CommitteeCase):
         with self.assertRaises(AccessError):
             self.env["crm.customer.fact"].with_user(self.p1).search([])
 
+    def test_feedback_by_email_is_the_senders_own(self):
+        feedback = (
+            self.env["crm.customer.suggestion"]
+            .with_company(self.company)
+            .message_new(
+                {
+                    "author_id": self.p1b.partner_id.id,
+                    "email_from": "p1b@example.com",
+                    "subject": "Invoices in Persian please",
+                    "body": "<p>Thanks</p>",
+                },
+                {"company_id": self.company.id},
+            )
+        )
+        self.assertEqual(
+            (feedback.origin, feedback.kind, feedback.partner_id, feedback.author_user_id),
+            ("email", "feedback", self.c1, self.env["res.users"]),
+        )
+        self.assertEqual(
+            feedback.category_id,
+            self.env.ref("crm_customer_management.suggestion_category_other"),
+        )
+        S = "crm.customer.suggestion"
+        self.assertEqual(self.visible(self.p1, S, feedback), feedback)
+        self.assertFalse(self.visible(self.p2, S, feedback))
+
     def test_other_companies_see_nothing(self):
         for model, records in (
             ("crm.customer.decision", self.d_inventory | self.d_sales),
