@@ -317,6 +317,20 @@ class TestCommitteeCycle(CommitteeCase):
             ),
             {self.inventory: (1, 1)},
         )
+        dashboard = (
+            self.env["crm.customer.dashboard"]
+            .with_user(self.manny)
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "date_from": date(2026, 3, 1),
+                    "date_to": date(2026, 3, 31),
+                }
+            )
+        )
+        staff = str(dashboard.staff_html)
+        self.assertIn("Suggestions implemented", staff)
+        self.assertIn("<td>Inventory</td>", staff)
 
         # -- Sally leaves: a handover to Otto and Una, notes on the most valuable ----------
         with freeze_time("2026-06-10"):
