@@ -455,3 +455,31 @@ class TestCommitteeCycle(CommitteeCase):
         self.m1.user_id = self.otto
         self.env.flush_all()
         self.assertFalse(report.search([("partner_id", "=", self.m1.id)]))
+
+    def test_handover_queries_do_not_grow_with_customers(self):
+        """One UPDATE per table, whatever the number of customers and activities."""
+
+        def handover(n):
+            leaving = self.company_user(f"ccm_cmt_leave{n}", "sales_team.group_sale_salesman")
+            partners = self.env["res.partner"].create(
+                [{"name": f"H{n}-{i}", "is_company": True, "user_id": leaving.id} for i in range(n)]
+            )
+            for partner in partners:
+                partner.activity_schedule("mail.mail_activity_data_todo", user_id=leaving.id)
+            wizard = self.env["res.users.handover"].create(
+                {"user_id": leaving.id, "successor_id": self.otto.id}
+            )
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            handover = wizard._execute()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before, partners, handover
+
+        small, __, __ = handover(2)
+        large, partners, log = handover(20)
+        self.assertEqual(small, large)
+        self.assertEqual(partners.user_id, self.otto)
+        self.assertEqual((log.customer_count, log.activity_count), (20, 20))
+        self.assertEqual(
+            self.env["mail.activity"].search([("res_id", "in", partners.ids)]).user_id, self.otto
+        )
