@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..const import CCM_MANAGER
 from .crm_customer_value import VALUE_TIERS
@@ -12,6 +12,22 @@ STATES = [
     ("done", "Done"),
     ("dropped", "Dropped"),
 ]
+# written by the measurement and the escalation only
+MEASURED_FIELDS = {
+    "scope_partner_ids",
+    "scope_all",
+    "scope_count",
+    "baseline_value",
+    "baseline_date",
+    "baseline_defined",
+    "result_value",
+    "result_date",
+    "result_defined",
+    "result_measured",
+    "result_change",
+    "result_status",
+    "escalation_level",
+}
 # the KPIs a decision can aim at: those the KPI service measures on a set of customers
 DECISION_KPIS = [
     ("late_delivery_rate", "Late deliveries"),
@@ -185,11 +201,26 @@ class CrmCustomerDecision(models.Model):
         return decisions
 
     def write(self, vals):
+        if not self.env.su:
+            if vals.keys() & MEASURED_FIELDS:
+                raise AccessError(
+                    self.env._(
+                        "A decision's baseline, result and escalation are measured, not typed."
+                    )
+                )
+            if "state" in vals:
+                self._check_owner_or_manager()
         res = super().write(vals)
         if vals.get("kpi_key"):
             # a KPI chosen after the decision was taken: its baseline at the decision date
             self.filtered(lambda d: not d.baseline_date)._measure_baseline()
         if "user_id" in vals:
+            # the open follow-up moves to the new owner
+            for decision in self.filtered(lambda d: d.state in ("open", "in_progress")):
+                summary = self.env._("Follow up: %(name)s", name=decision.name)
+                decision.activity_ids.filtered(
+                    lambda a, d=decision, s=summary: a.summary == s and a.user_id != d.user_id
+                ).write({"user_id": decision.user_id.id})
             self.filtered(lambda d: d.state in ("open", "in_progress"))._schedule_follow_up()
         return res
 
@@ -261,7 +292,8 @@ class CrmCustomerDecision(models.Model):
 
     def action_reopen(self):
         self._check_owner_or_manager()
-        self.write({"state": "open", "escalation_level": 0})
+        self.write({"state": "open"})
+        self.sudo().escalation_level = 0
         self._schedule_follow_up()
         return True
 
@@ -317,5 +349,5 @@ class CrmCustomerDecision(models.Model):
                     ),
                     user_id=target.id,
                 )
-            decision.escalation_level = level
+            decision.sudo().escalation_level = level
         return True

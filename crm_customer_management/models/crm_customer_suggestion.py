@@ -128,6 +128,11 @@ class CrmCustomerSuggestion(models.Model):
         suggestions.sudo()._route()
         return suggestions
 
+    def write(self, vals):
+        if not self.env.su and vals.keys() & {"state", "user_id", "decision_id"}:
+            self._check_answers()
+        return super().write(vals)
+
     def _route(self):
         """The owning department's manager gets the activity and becomes responsible; the
         company's senior management and the author follow the suggestion."""

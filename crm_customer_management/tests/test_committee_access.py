@@ -1,5 +1,5 @@
 from odoo import Command, http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_committee import CommitteeCase
@@ -110,6 +110,13 @@ class TestCommitteeAccess(CommitteeCase):
             self.d_sales.with_user(self.iris).action_done()
         with self.assertRaises(AccessError):  # answered by the department's manager only
             self.s_p1.with_user(self.otto).action_accept()
+        # a member sees his department's documents but neither answers nor types results
+        with self.assertRaises(UserError):
+            self.s_inventory.with_user(self.iris).write({"state": "implemented"})
+        with self.assertRaises(UserError):
+            self.d_inventory.with_user(self.iris).write({"state": "done"})
+        with self.assertRaises(AccessError):
+            self.d_inventory.with_user(self.ivan).write({"result_value": 1.0})
 
     def test_portal_users_see_only_their_own_feedback(self):
         S = "crm.customer.suggestion"

@@ -156,6 +156,15 @@ class ResUsersHandover(models.TransientModel):
                 )
             )
 
+    def action_archive_without_handover(self):
+        """Archive the user and leave his customers orphaned (they show in the orphaned
+        customers report): for the access-rights administrator."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_erp_manager"):
+            raise AccessError(self.env._("Only administrators of access rights archive users."))
+        self.user_id.with_context(ccm_handover_done=True).action_archive()
+        return {"type": "ir.actions.act_window_close"}
+
     def action_confirm(self):
         self.ensure_one()
         self._check_handover()
