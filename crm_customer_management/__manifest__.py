@@ -34,6 +34,7 @@
         "security/crm_customer_analytics_security.xml",
         "security/crm_customer_segment_security.xml",
         "security/crm_customer_offer_security.xml",
+        "security/crm_customer_committee_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/crm_customer_playbook_action_data.xml",
@@ -75,6 +76,18 @@
         "data/crm_customer_tier_data.xml",
         "data/crm_customer_offer_cron_data.xml",
         "views/crm_customer_offer_views.xml",
+        # the CRM committee, decisions, suggestions, key facts, handover
+        "data/crm_customer_committee_data.xml",
+        "views/crm_customer_committee_templates.xml",
+        "views/crm_customer_committee_views.xml",
+        "views/crm_customer_decision_views.xml",
+        "views/crm_customer_suggestion_views.xml",
+        "views/crm_customer_suggestion_templates.xml",
+        "views/res_partner_committee_views.xml",
+        "wizard/res_users_handover_views.xml",
+        "report/crm_customer_orphan_report_views.xml",
+        "views/res_config_settings_committee_views.xml",
+        "views/crm_customer_committee_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -715,6 +715,109 @@ def op_offer_all(env, ctx):
     return run, None, {"seconds": 20}, setup
 
 
+# -- the CRM committee and the handover (issue 16) -----------------------------------------
+
+
+def _bench_user(env, login):
+    return env["res.users"].create(
+        {"name": login, "login": login, "groups_id": [(6, 0, [env.ref("base.group_user").id])]}
+    )
+
+
+def op_committee_agenda(env, ctx):
+    """The agenda of a committee meeting built for today: the KPIs of last month against the
+    month before, root causes and themes on the rise, most valuable customers at risk, 50
+    open decisions and 50 suggestions waiting."""
+    company, state = ctx["company"], {}
+
+    def setup():
+        chair = _bench_user(env, "bench.chair")
+        department = env.ref("crm_customer_management.department_warehouse")
+        department.manager_id = chair
+        committee = env["crm.customer.committee"].create(
+            {"name": "Bench committee", "company_id": company.id, "chair_id": chair.id}
+        )
+        env["crm.customer.decision"].create(
+            [
+                {
+                    "name": f"Decision {i}",
+                    "company_id": company.id,
+                    "department_id": department.id,
+                    "user_id": chair.id,
+                    "due_date": ctx["today"] + timedelta(days=i - 25),
+                    "date": ctx["today"] - timedelta(days=60),
+                }
+                for i in range(50)
+            ]
+        )
+        category = env.ref("crm_customer_management.suggestion_category_delivery")
+        env["crm.customer.suggestion"].create(
+            [
+                {"name": f"Suggestion {i}", "category_id": category.id, "company_id": company.id}
+                for i in range(50)
+            ]
+        )
+        state["meeting"] = env["calendar.event"].create(
+            {
+                "name": "Bench meeting",
+                "start": datetime.combine(ctx["today"], datetime.min.time()),
+                "stop": datetime.combine(ctx["today"], datetime.min.time()) + timedelta(hours=2),
+                "ccm_committee_id": committee.id,
+            }
+        )
+
+    return lambda: state["meeting"]._ccm_build_agenda(), None, {"seconds": 3}, setup
+
+
+def op_handover(env, ctx):
+    """A salesperson holding 10,000 customers and 50,000 activities hands over to two
+    successors: the most valuable customers each with a note, half of them (and all their
+    documents) to the second successor, the rest to the first."""
+    state = {}
+
+    def setup():
+        leaving, first, second = (
+            _bench_user(env, login) for login in ("bench.leaving", "bench.first", "bench.second")
+        )
+        ids = ctx["all_partner_ids"][:10000]
+        env.cr.execute("UPDATE res_partner SET user_id = %s WHERE id = ANY(%s)", [leaving.id, ids])
+        model_id = env["ir.model"]._get_id("res.partner")
+        todo = env.ref("mail.mail_activity_data_todo").id
+        env.cr.execute(
+            """INSERT INTO mail_activity (res_model_id, res_model, res_id, activity_type_id,
+                                          summary, date_deadline, user_id, create_uid,
+                                          write_uid, create_date, write_date)
+               SELECT %s, 'res.partner', p.id, %s, 'Call ' || n, CURRENT_DATE + n, %s, 1, 1,
+                      now(), now()
+                 FROM unnest(%s::int[]) AS p(id), generate_series(1, 5) AS n""",
+            [model_id, todo, leaving.id, ids],
+        )
+        env.invalidate_all()
+        Wizard = env["res.users.handover"]
+        mvc = Wizard._mvc_ids(leaving)
+        state["wizard"] = Wizard.create(
+            {
+                "user_id": leaving.id,
+                "successor_id": first.id,
+                "line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "partner_id": pid,
+                            "must_note": True,
+                            "successor_id": second.id if i % 2 else False,
+                            "note": "Knows the buyer; prefers calls in the morning.",
+                        },
+                    )
+                    for i, pid in enumerate(mvc)
+                ],
+            }
+        )
+
+    return lambda: state["wizard"].action_confirm(), None, {"seconds": 30}, setup
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -744,6 +847,8 @@ OPERATIONS = {
     "offers: association rules over all orders": op_offer_rules,
     "offers: next best offers of one customer": op_offer_one,
     "offers: next best offers of all customers": op_offer_all,
+    "committee: agenda of a meeting": op_committee_agenda,
+    "committee: handover of 10,000 customers and 50,000 activities": op_handover,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).

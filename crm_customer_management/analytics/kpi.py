@@ -133,6 +133,8 @@ STAFF_COUNTS = [
     "handled_with_deadline",
     "complaint_csat_satisfied",
     "complaint_csat_answers",
+    "suggestions_made",
+    "suggestions_implemented",
 ]
 
 
@@ -144,7 +146,8 @@ def staff_scorecard(counts, unit_costs):
         customers at the start of the period and those lost in it, its satisfaction answers
         (satisfied = 4-5 of 5), its orders, margin, deliveries, returns and complaints in the
         period and the one before (``*_previous``), and the complaints the person resolved
-        in the period (in SLA, with a deadline, their CSAT answers)
+        in the period (in SLA, with a deadline, their CSAT answers), the suggestions the
+        person made in the period and those of them implemented
     :param unit_costs: the cost-to-serve unit costs (see ``value.cost_to_serve``; the cost of
         capital of late payments is not counted per period)
     :returns: DataFrame with, per person, ``churn_rate``, ``retention_rate``, ``csat``,

@@ -24,7 +24,8 @@ CUSTOMER_SCOPE = """(%(user_id)s IS NULL OR cp.user_id = %(user_id)s)
                AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
                AND (%(segment_id)s IS NULL OR cp.id IN (
                     SELECT r.partner_id FROM crm_customer_segment_member_rel r
-                     WHERE r.segment_id = %(segment_id)s))"""
+                     WHERE r.segment_id = %(segment_id)s))
+               AND (%(partner_ids)s IS NULL OR cp.id = ANY(%(partner_ids)s))"""
 
 
 def document_scope(alias, partner_column):
@@ -34,7 +35,8 @@ def document_scope(alias, partner_column):
                AND (%(team_id)s IS NULL OR {alias}.team_id = %(team_id)s)
                AND (%(segment_id)s IS NULL OR {partner_column} IN (
                     SELECT r.partner_id FROM crm_customer_segment_member_rel r
-                     WHERE r.segment_id = %(segment_id)s))"""
+                     WHERE r.segment_id = %(segment_id)s))
+               AND (%(partner_ids)s IS NULL OR {partner_column} = ANY(%(partner_ids)s))"""
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -148,7 +150,16 @@ class CrmCustomerKpi(models.AbstractModel):
             "today": fields.Date.context_today(self),
             "segment_id": None,
             "customer_stages": lifecycle.HELD_CUSTOMER_STAGES,
+            # a set of customers (commercial partners) to measure, e.g. a decision's scope
+            "partner_ids": self._partner_scope(),
         }
+
+    @api.model
+    def _partner_scope(self):
+        """The customers of ``ccm_partner_ids`` in the context (a list of commercial partner
+        ids) the KPIs are limited to, None for every customer."""
+        ids = self.env.context.get("ccm_partner_ids")
+        return None if ids is None else [int(pid) for pid in ids]
 
     @api.model
     def _compute(self, company, date_from, date_to, team=None, user=None, snapshots=True):

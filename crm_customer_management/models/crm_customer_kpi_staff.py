@@ -31,6 +31,8 @@ class CrmCustomerKpi(models.AbstractModel):
         "complaints_handled": (_lt("Complaints resolved"), "number"),
         "complaint_sla_compliance": (_lt("SLA compliance"), "percent"),
         "complaint_csat": (_lt("CSAT of the complaints"), "percent"),
+        "suggestions_made": (_lt("Suggestions made"), "number"),
+        "suggestions_implemented": (_lt("Suggestions implemented"), "number"),
     }
 
     @api.model
@@ -46,20 +48,21 @@ class CrmCustomerKpi(models.AbstractModel):
         p = self._params(company, date_from, date_to, team, user)
         prev_from, __ = kpi.previous_period(date_from, date_to)
         p["dt_prev"] = datetime.combine(prev_from, time.min)
-        frames = [
-            self._staff_frame(sql, p)
-            for sql in (
-                self._staff_portfolio_sql(),
-                self._staff_churn_sql(),
-                self._staff_satisfaction_sql(),
-                self._staff_orders_sql(),
-                self._staff_pickings_sql(),
-                self._staff_complaints_sql(),
-            )
-        ]
+        frames = [self._staff_frame(sql, p) for sql in self._staff_sqls()]
         counts = pd.concat(frames, axis=1).fillna(0)
         card = kpi.staff_scorecard(counts, company._ccm_value_config()["unit_costs"])
         return card.sort_values("portfolio", ascending=False, kind="stable")
+
+    def _staff_sqls(self):
+        """The grouped queries of the scorecard, each giving ``user_id`` and counts."""
+        return [
+            self._staff_portfolio_sql(),
+            self._staff_churn_sql(),
+            self._staff_satisfaction_sql(),
+            self._staff_orders_sql(),
+            self._staff_pickings_sql(),
+            self._staff_complaints_sql(),
+        ]
 
     def _staff_frame(self, query, p):
         self.env.cr.execute(query, p)

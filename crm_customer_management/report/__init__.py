@@ -6,3 +6,4 @@ from . import crm_complaint_report
 from . import crm_customer_delivery_report
 from . import crm_customer_receivable_report
 from . import crm_customer_offer_report
+from . import crm_customer_orphan_report

@@ -21,3 +21,5 @@ from . import test_tours
 from . import test_report_pdf
 from . import test_dashboard
 from . import test_offer
+from . import test_committee
+from . import test_committee_access
