@@ -5,3 +5,4 @@ from . import crm_customer_nps_report
 from . import crm_complaint_report
 from . import crm_customer_delivery_report
 from . import crm_customer_receivable_report
+from . import crm_customer_timeline
