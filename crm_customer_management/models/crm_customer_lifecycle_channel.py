@@ -38,13 +38,23 @@ class CrmCustomerLifecycle(models.AbstractModel):
             if not contact:
                 return self.env._("%(action)s: not scheduled, no channel the customer permits.")
             return None
-        channel = action.channel_id
+        channel = self._playbook_channel(action)
         if channel and channel.id not in permitted:
             return self.env._(
                 "%%(action)s: not run, the customer does not permit channel %s.",
                 channel.name.replace("%", "%%"),
             )
         return None
+
+    def _playbook_channel(self, action):
+        """The channel ``action`` contacts through: its own, else e-mail for an e-mail and
+        the channel of its activity type for an activity."""
+        if action.channel_id:
+            return action.channel_id
+        Channel = self.env["crm.customer.channel"]
+        if action.action_type == "mail":
+            return Channel._by_code("email")
+        return Channel.search([("activity_type_id", "=", action.activity_type_id.id)], limit=1)
 
     def _playbook_activity_values(self, partner, action):
         values = super()._playbook_activity_values(partner, action)

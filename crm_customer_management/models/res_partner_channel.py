@@ -170,6 +170,7 @@ class ResPartner(models.Model):
             self.ccm_timeline_html = False
             return
         kinds = dict(Timeline._fields["kind"]._description_selection(self.env))
+        stages = dict(Timeline._fields["stage_to"]._description_selection(self.env))
         directions = dict(Timeline._fields["direction"]._description_selection(self.env))
         for partner in self:
             if not partner.id:
@@ -197,7 +198,7 @@ class ResPartner(models.Model):
                     directions.get(row.direction, ""),
                     row.res_model or "",
                     row.res_id or 0,
-                    row.name or row.res_model or "",
+                    row.name or stages.get(row.stage_to) or kinds.get(row.kind, ""),
                     (row.summary or "")[:80],
                     row.user_id.name or row.contact_id.name or "",
                 )

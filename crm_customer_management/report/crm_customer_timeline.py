@@ -150,8 +150,8 @@ class CrmCustomerTimeline(models.Model):
 
     def _message_summary(self, alias="m"):
         return (
-            f"LEFT(REGEXP_REPLACE(COALESCE({alias}.subject, {alias}.body::text, ''),"
-            " '<[^>]*>', ' ', 'g'), 200)"
+            f"COALESCE(NULLIF(BTRIM(LEFT(REGEXP_REPLACE({alias}.body::text, '<[^>]*>', ' ',"
+            f" 'g'), 200)), ''), {alias}.subject)"
         )
 
     def _message_direction(self, author_alias="ap", partner_column="p.commercial_partner_id"):
