@@ -60,8 +60,8 @@ def in_sample(key, wave, share):
     return int(digest[:8], 16) % 10000 < share * 100
 
 
-# the same sample in SQL (a query with parameters: %% escaped), on a contact id column
+# the same sample in SQL, on a contact id column, with %(wave)s and %(share)s parameters
 SAMPLE_SQL = (
-    "(('x' || LEFT(MD5(%(wave)s || ':' || {column}), 8))::bit(32)::bigint %% 10000"
+    "(MOD(('x' || LEFT(MD5(%(wave)s || ':' || {column}), 8))::bit(32)::bigint, 10000)"
     " < %(share)s * 100)"
 )

@@ -138,6 +138,7 @@ class CrmCustomerSurveyInvitation(models.Model):
     picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
     state = fields.Selection(INVITATION_STATES, required=True, default="queued", index=True)
     user_input_id = fields.Many2one("survey.user_input", string="Answer", index="btree_not_null")
+    scheduled_at = fields.Datetime(readonly=True, index=True)
     sent_at = fields.Datetime(readonly=True)
     answered_at = fields.Datetime(readonly=True)
     error = fields.Text(readonly=True)

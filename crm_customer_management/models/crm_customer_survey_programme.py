@@ -48,11 +48,12 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
            AND NOT EXISTS (SELECT 1 FROM ccm_partner_channel_opt_out_rel o
                             WHERE o.partner_id = c.id AND o.channel_id = %(email_channel)s)
            AND NOT EXISTS (SELECT 1 FROM crm_customer_survey_invitation i
-                            WHERE i.partner_id = c.id AND i.create_date >= %(since_min)s)
+                            WHERE i.partner_id = c.id AND i.scheduled_at >= %(since_min)s)
            AND NOT EXISTS (SELECT 1 FROM survey_user_input ui
                              JOIN survey_survey s ON s.id = ui.survey_id
                                   AND s.ccm_satisfaction_kind IS NOT NULL
-                            WHERE ui.partner_id = c.id AND ui.create_date >= %(since_min)s)
+                            WHERE ui.partner_id = c.id
+                              AND COALESCE(ui.end_datetime, ui.create_date) >= %(since_min)s)
         """
 
     def _insert_sql(self, select, params):
@@ -62,10 +63,11 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
             f"""
             INSERT INTO crm_customer_survey_invitation
                    (campaign_id, kind, company_id, survey_id, partner_id, commercial_partner_id,
-                    picking_id, state, nbr, create_uid, create_date, write_uid, write_date)
+                    picking_id, state, scheduled_at, nbr, create_uid, create_date, write_uid,
+                    write_date)
             SELECT %(campaign)s, %(kind)s, %(company)s, %(survey)s, q.partner_id,
-                   q.commercial_partner_id, q.picking_id, 'queued', 1, %(uid)s,
-                   NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                   q.commercial_partner_id, q.picking_id, 'queued', %(now)s, 1, %(uid)s,
+                   %(now)s, %(uid)s, %(now)s
               FROM ({select}) q
             """,  # noqa: S608 - constant SQL fragments
             **params,
@@ -80,6 +82,7 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
             "survey": campaign.survey_id.id,
             "uid": self.env.uid,
             "email_channel": email.id or 0,
+            "now": now,
             "since_min": now - timedelta(days=company.ccm_nps_min_days),
         }
 
@@ -105,7 +108,7 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
                AND {self._consent_sql()}
                AND NOT EXISTS (SELECT 1 FROM crm_customer_survey_invitation i
                                 WHERE i.partner_id = c.id AND i.company_id = %(company)s
-                                  AND i.kind = 'nps' AND i.create_date >= %(since_interval)s)
+                                  AND i.kind = 'nps' AND i.scheduled_at >= %(since_interval)s)
                AND {SAMPLE_SQL.format(column="c.id")}
         """  # noqa: S608 - constant SQL fragments
         params = dict(
@@ -230,11 +233,10 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(
             """UPDATE crm_customer_survey_invitation i
-                  SET user_input_id = u.answer, state = 'sent',
-                      sent_at = NOW() AT TIME ZONE 'UTC', write_date = NOW() AT TIME ZONE 'UTC'
+                  SET user_input_id = u.answer, state = 'sent', sent_at = %s, write_date = %s
                  FROM UNNEST(%s::int4[], %s::int4[]) AS u(invitation, answer)
                 WHERE i.id = u.invitation""",
-            [invitations.ids, answers.ids],
+            [fields.Datetime.now(), fields.Datetime.now(), invitations.ids, answers.ids],
         )
         invitations.invalidate_recordset()
         if template:

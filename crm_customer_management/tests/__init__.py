@@ -17,3 +17,5 @@ from . import test_report_queries
 from . import test_churn_text
 from . import test_i18n
 from . import test_timeline
+from . import test_channel_consent
+from . import test_survey_programme
