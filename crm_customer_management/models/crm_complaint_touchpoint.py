@@ -14,9 +14,7 @@ class CrmComplaint(models.Model):
         self.ensure_one()
         self.check_access("read")
         if not self.partner_id:
-            raise UserError(
-                self.env._("Set the complaint's customer before logging a touchpoint.")
-            )
+            raise UserError(self.env._("Set the complaint's customer before logging a touchpoint."))
         return self.env["crm.customer.touchpoint"]._log_action(
             {
                 "partner_id": self.partner_id.id,

@@ -21,9 +21,7 @@ class CrmCustomerChannel(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(
-        required=True, help="Technical key, used by the timeline and the playbooks."
-    )
+    code = fields.Char(required=True, help="Technical key, used by the timeline and the playbooks.")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     icon = fields.Char(default="fa-comments", help="Font Awesome icon, e.g. fa-phone.")
@@ -41,7 +39,6 @@ class CrmCustomerChannel(models.Model):
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         help="The activity a playbook schedules to contact a customer through this channel; "
         "marking such an activity done logs a touchpoint of this channel.",
     )

@@ -9,7 +9,8 @@ class CrmCustomerLifecycle(models.AbstractModel):
 
     def _run_playbooks(self, company, rows):
         partners = rows.partner_id
-        permitted = partners._ccm_permitted_channels() if partners else {}
+        # consent (an activity needs no address yet); the channel to use needs one
+        permitted = partners._ccm_permitted_channels(need_address=False) if partners else {}
         chosen = partners._ccm_contact_channels() if partners else {}
         return super(
             CrmCustomerLifecycle,
@@ -24,7 +25,7 @@ class CrmCustomerLifecycle(models.AbstractModel):
         context when it read them."""
         permitted = self.env.context.get("ccm_permitted_channels")
         if permitted is None or partner.id not in permitted:
-            allowed = partner._ccm_permitted_channels()[partner.id]
+            allowed = partner._ccm_permitted_channels(need_address=False)[partner.id]
             contact = partner._ccm_contact_channels().get(partner.id)
             return allowed.ids, contact.id if contact else None
         return permitted[partner.id], self.env.context["ccm_contact_channels"].get(partner.id)

@@ -95,8 +95,10 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
         if not company.ccm_nps_enabled or not survey:
             return 0
         now = now or fields.Datetime.now()
-        campaign = self.env["crm.customer.survey.campaign"].sudo()._for_month(
-            company, "nps", survey, now.date()
+        campaign = (
+            self.env["crm.customer.survey.campaign"]
+            .sudo()
+            ._for_month(company, "nps", survey, now.date())
         )
         select = f"""
             SELECT c.id AS partner_id, c.commercial_partner_id, NULL::int AS picking_id
@@ -135,8 +137,10 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
             return 0
         now = now or fields.Datetime.now()
         until = now - timedelta(hours=company.ccm_csat_delivery_delay_hours)
-        campaign = self.env["crm.customer.survey.campaign"].sudo()._for_month(
-            company, "delivery", survey, now.date()
+        campaign = (
+            self.env["crm.customer.survey.campaign"]
+            .sudo()
+            ._for_month(company, "delivery", survey, now.date())
         )
         select = f"""
             SELECT DISTINCT ON (c.id) c.id AS partner_id, c.commercial_partner_id,
@@ -169,7 +173,7 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
     @api.model
     def _cron_schedule(self):
         """Nightly: queue the due invitations of every company, then send them."""
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             self._schedule_nps(company)
             self._schedule_delivery_csat(company)
         self._trigger_sending()
@@ -202,9 +206,7 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
         """Each invitation gets its survey answer and the survey's invitation e-mail, from
         its company; a campaign whose batch fails is marked failed, logged, and the others
         go on."""
-        template = self.env.ref(
-            "survey.mail_template_user_input_invite", raise_if_not_found=False
-        )
+        template = self.env.ref("survey.mail_template_user_input_invite", raise_if_not_found=False)
         for campaign, group in invitations.grouped("campaign_id").items():
             try:
                 with self.env.cr.savepoint():

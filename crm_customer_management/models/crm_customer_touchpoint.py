@@ -50,12 +50,13 @@ class CrmCustomerTouchpoint(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    lead_id = fields.Many2one("crm.lead", string="Lead", check_company=True, index="btree_not_null")
-    complaint_id = fields.Many2one(
-        "crm.complaint", string="Complaint", check_company=True, index="btree_not_null"
-    )
+    lead_id = fields.Many2one("crm.lead", check_company=True, index="btree_not_null")
+    complaint_id = fields.Many2one("crm.complaint", check_company=True, index="btree_not_null")
     activity_type_id = fields.Many2one(
-        "mail.activity.type", string="From Activity", readonly=True, help="Logged from a done activity of this type."
+        "mail.activity.type",
+        string="From Activity",
+        readonly=True,
+        help="Logged from a done activity of this type.",
     )
 
     @api.constrains("date")
@@ -64,7 +65,9 @@ class CrmCustomerTouchpoint(models.Model):
         for touchpoint in self:
             if touchpoint.date > now:
                 raise ValidationError(
-                    self.env._("A touchpoint is logged once it happened: its date cannot be in the future.")
+                    self.env._(
+                        "A touchpoint is logged once it happened: its date cannot be in the future."
+                    )
                 )
 
     @api.model_create_multi
@@ -143,7 +146,14 @@ class CrmCustomerTouchpoint(models.Model):
             "name": self.env._("Log a Touchpoint"),
             "res_model": "crm.customer.touchpoint",
             "view_mode": "form",
-            "views": [(self.env.ref("crm_customer_management.crm_customer_touchpoint_view_form_quick").id, "form")],
+            "views": [
+                (
+                    self.env.ref(
+                        "crm_customer_management.crm_customer_touchpoint_view_form_quick"
+                    ).id,
+                    "form",
+                )
+            ],
             "target": "new",
             "context": {f"default_{key}": value for key, value in defaults.items()},
         }

@@ -10,8 +10,10 @@ class MailActivity(models.Model):
         self.env["crm.customer.touchpoint"]._log_from_activities(
             # a meeting activity's calendar event is on the timeline already
             self.filtered(
-                lambda a: a.res_model in ("res.partner", "crm.lead", "crm.complaint")
-                and not a.calendar_event_id
+                lambda a: (
+                    a.res_model in ("res.partner", "crm.lead", "crm.complaint")
+                    and not a.calendar_event_id
+                )
             ),
             feedback,
         )

@@ -70,9 +70,7 @@ class ResCompany(models.Model):
                     self.env._("The NPS sample is a share above 0 and up to 100 %.")
                 )
             if company.ccm_nps_min_days < 0 or company.ccm_csat_delivery_delay_hours < 0:
-                raise ValidationError(
-                    self.env._("Survey intervals and delays cannot be negative.")
-                )
+                raise ValidationError(self.env._("Survey intervals and delays cannot be negative."))
 
     def _ccm_value_config(self):
         config = super()._ccm_value_config()

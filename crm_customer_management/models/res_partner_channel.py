@@ -86,11 +86,13 @@ class ResPartner(models.Model):
     # Consent: which channels may reach these contacts
     # ------------------------------------------------------------------
 
-    def _ccm_permitted_channels(self, channels=None):
+    def _ccm_permitted_channels(self, channels=None, need_address=True):
         """{partner id: permitted channels, in the channels' order} for these contacts, in
         a few queries whatever their number: not opted out, opted in where the channel
-        needs it, an address the channel needs, not on Odoo's e-mail or phone blacklist."""
-        channels = channels or self.env["crm.customer.channel"].search([])
+        needs it, not on Odoo's e-mail or phone blacklist and, with ``need_address``, an
+        address the channel needs (without: what the contact consents to, e.g. a call a
+        salesperson schedules before finding the number)."""
+        channels = channels or self.env["crm.customer.channel"].search([("active", "=", True)])
         partners = self.sudo()
         email_blocked = set(
             partners.filtered(lambda p: p.email_normalized and p.is_blacklisted).ids
@@ -100,16 +102,23 @@ class ResPartner(models.Model):
         for partner in partners:
             opted_out = partner.ccm_opt_out_channel_ids
             opted_in = partner.ccm_opt_in_channel_ids
-            reach = {
-                "email": bool(partner.email_normalized) and partner.id not in email_blocked,
-                "phone": bool(partner.phone or partner.mobile) and partner.id not in phone_blocked,
+            has = {
+                "email": bool(partner.email_normalized),
+                "phone": bool(partner.phone or partner.mobile),
                 "address": bool(partner.street or partner.city),
                 "none": True,
             }
+            reach = {
+                kind: (has[kind] or not need_address)
+                and partner.id not in {"email": email_blocked, "phone": phone_blocked}.get(
+                    kind, ()
+                )
+                for kind in has
+            }
             result[partner.id] = channels.filtered(
-                lambda c, p=partner, o=opted_out, i=opted_in, r=reach: c not in o
-                and (not c.opt_in_required or c in i)
-                and r[c.reach]
+                lambda c, p=partner, o=opted_out, i=opted_in, r=reach: (
+                    c not in o and (not c.opt_in_required or c in i) and r[c.reach]
+                )
             )
         return result
 
@@ -188,9 +197,9 @@ class ResPartner(models.Model):
                     "<td><a href='/odoo/%s/%s'>%s</a></td><td>%s</td><td>%s</td></tr>"
                 )
                 % (
-                    fields.Datetime.to_string(
-                        fields.Datetime.context_timestamp(self, row.date)
-                    )[:16]
+                    fields.Datetime.to_string(fields.Datetime.context_timestamp(self, row.date))[
+                        :16
+                    ]
                     if row.date
                     else "",
                     kinds.get(row.kind, ""),

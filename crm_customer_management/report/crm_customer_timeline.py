@@ -25,9 +25,7 @@ DIRECTIONS = [("in", "Inbound"), ("out", "Outbound"), ("internal", "Internal")]
 # the kinds that are contacts with the customer (the interaction figures count them)
 CONTACT_KINDS = ("complaint", "complaint_message", "email", "touchpoint", "meeting")
 # the complaint's own channel selection, in the channel catalogue's codes
-COMPLAINT_CHANNEL_SQL = (
-    "CASE c.channel WHEN 'in_person' THEN 'visit' ELSE c.channel END"
-)
+COMPLAINT_CHANNEL_SQL = "CASE c.channel WHEN 'in_person' THEN 'visit' ELSE c.channel END"
 
 
 class CrmCustomerTimeline(models.Model):
@@ -68,7 +66,7 @@ class CrmCustomerTimeline(models.Model):
 
     date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    contact_id = fields.Many2one("res.partner", string="Contact", readonly=True)
+    contact_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     customer_user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     user_id = fields.Many2one("res.users", string="By", readonly=True)
@@ -345,30 +343,44 @@ class CrmCustomerTimeline(models.Model):
             + """ FROM crm_customer_survey_invitation inv
                   JOIN crm_customer_survey_campaign cmp ON cmp.id = inv.campaign_id
                  WHERE inv.sent_at IS NOT NULL""",
-            "email_partner": self._row("email_partner", **email, partner_id="p.commercial_partner_id", name="p.name")
+            "email_partner": self._row(
+                "email_partner", **email, partner_id="p.commercial_partner_id", name="p.name"
+            )
             + f""" FROM res_partner p
                   JOIN mail_message m ON m.model = 'res.partner' AND m.res_id = p.id
                   LEFT JOIN res_partner ap ON ap.id = m.author_id
                  WHERE {self._discussion_filter()}""",
             "email_lead": self._row(
-                "email_lead", **email, partner_id="p.commercial_partner_id",
-                company_id="l.company_id", user_id="l.user_id", name="l.name",
+                "email_lead",
+                **email,
+                partner_id="p.commercial_partner_id",
+                company_id="l.company_id",
+                user_id="l.user_id",
+                name="l.name",
             )  # fmt: skip
             + f""" FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
                   JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = l.id
                   LEFT JOIN res_partner ap ON ap.id = m.author_id
                  WHERE {self._discussion_filter()}""",
             "email_order": self._row(
-                "email_order", **email, partner_id="p.commercial_partner_id",
-                company_id="so.company_id", user_id="so.user_id", name="so.name",
+                "email_order",
+                **email,
+                partner_id="p.commercial_partner_id",
+                company_id="so.company_id",
+                user_id="so.user_id",
+                name="so.name",
             )  # fmt: skip
             + f""" FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
                   JOIN mail_message m ON m.model = 'sale.order' AND m.res_id = so.id
                   LEFT JOIN res_partner ap ON ap.id = m.author_id
                  WHERE {self._discussion_filter()}""",
             "email_invoice": self._row(
-                "email_invoice", **email, partner_id="p.commercial_partner_id",
-                company_id="am.company_id", user_id="am.invoice_user_id", name="am.name",
+                "email_invoice",
+                **email,
+                partner_id="p.commercial_partner_id",
+                company_id="am.company_id",
+                user_id="am.invoice_user_id",
+                name="am.name",
             )  # fmt: skip
             + f""" FROM account_move am JOIN res_partner p ON p.id = am.partner_id
                   JOIN mail_message m ON m.model = 'account.move' AND m.res_id = am.id

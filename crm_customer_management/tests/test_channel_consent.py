@@ -85,7 +85,9 @@ class TestChannelConsent(CustomerManagementCase):
             self.env["crm.customer.lifecycle"]
             .sudo()
             ._apply_moves(
-                self.company, [(p.id, "developing", stage_to, None) for p in self.customers], "event"
+                self.company,
+                [(p.id, "developing", stage_to, None) for p in self.customers],
+                "event",
             )
         )
 
@@ -140,7 +142,11 @@ class TestChannelConsent(CustomerManagementCase):
 
     def test_segment_campaign_never_uses_an_opted_out_channel(self):
         segment = self.env["crm.customer.segment"].create(
-            {"name": "Consent members", "kind": "manual", "manual_partner_ids": [Command.set(self.customers.ids)]}
+            {
+                "name": "Consent members",
+                "kind": "manual",
+                "manual_partner_ids": [Command.set(self.customers.ids)],
+            }
         )
         composer = segment.with_user(self.salesman).action_send_mail()
         self.assertEqual(composer["context"]["default_res_ids"], self.anna.ids)

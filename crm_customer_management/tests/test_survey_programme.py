@@ -137,7 +137,10 @@ class TestSurveyProgramme(CustomerManagementCase):
             [("model", "=", "survey.user_input"), ("res_id", "in", invited.user_input_id.ids)]
         )
         self.assertEqual(len(mails), 3)  # Acme, Amy and the surveyed customer
-        self.assertIn(invited[0].user_input_id.access_token, mails[0].body_html + mails[1].body_html + mails[2].body_html)
+        self.assertIn(
+            invited[0].user_input_id.access_token,
+            mails[0].body_html + mails[1].body_html + mails[2].body_html,
+        )
         # Amy answers 10 (a promoter): 1 of 3 answered
         amy = invited.filtered(lambda i: i.partner_id == self.amy)
         self.answer(amy.user_input_id, 10, "2026-04-03 10:00:00")
@@ -164,7 +167,11 @@ class TestSurveyProgramme(CustomerManagementCase):
         )
         self.assertEqual(
             [(r.kind, r.direction, r.score) for r in rows],
-            [("survey", "in", 10), ("survey_invitation", "out", 0), ("survey_invitation", "out", 0)],
+            [
+                ("survey", "in", 10),
+                ("survey_invitation", "out", 0),
+                ("survey_invitation", "out", 0),
+            ],
         )
         # an own-documents salesman of another team sees none of the invitations
         otto = new_test_user(
@@ -173,6 +180,21 @@ class TestSurveyProgramme(CustomerManagementCase):
         self.assertFalse(self.Invitation.with_user(otto).search([("id", "in", invited.ids)]))
         self.assertEqual(
             self.Invitation.with_user(self.salesman).search([("id", "in", invited.ids)]), invited
+        )
+        # a user of another company sees neither the campaign nor its invitations
+        company2 = self.env["res.company"].create({"name": "CCM NPS Other"})
+        cora = new_test_user(
+            self.env,
+            login="ccm_nps_cora",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company2.id,
+            company_ids=[Command.set(company2.ids)],
+        )
+        self.assertFalse(self.Invitation.with_user(cora).search([("id", "in", invited.ids)]))
+        self.assertFalse(
+            self.env["crm.customer.survey.campaign"]
+            .with_user(cora)
+            .search([("id", "=", campaign.id)])
         )
 
     def test_csat_after_delivery_by_the_scheduled_action(self):

@@ -31,7 +31,10 @@ class TestTimeline(CustomerManagementCase):
             cls.env, login="ccm_tl_otto", name="Otto Other", groups="sales_team.group_sale_salesman"
         )
         cls.env["crm.team"].create(
-            {"name": "Timeline Other", "crm_team_member_ids": [Command.create({"user_id": cls.otto.id})]}
+            {
+                "name": "Timeline Other",
+                "crm_team_member_ids": [Command.create({"user_id": cls.otto.id})],
+            }
         )
         cls.company2 = cls.env["res.company"].create({"name": "CCM Timeline Other"})
         cls.cora = new_test_user(
@@ -52,7 +55,11 @@ class TestTimeline(CustomerManagementCase):
             }
         )
         cls.tess = cls.env["res.partner"].create(
-            {"name": "Tess Teapot", "email": "tess@teapot.example.com", "parent_id": cls.customer.id}
+            {
+                "name": "Tess Teapot",
+                "email": "tess@teapot.example.com",
+                "parent_id": cls.customer.id,
+            }
         )
         cls.company.ccm_cost_per_contact = 2.5
         cls.Timeline = cls.env["crm.customer.timeline"]
@@ -76,7 +83,7 @@ class TestTimeline(CustomerManagementCase):
             self.assertEqual(action["res_model"], "crm.customer.touchpoint")
             Touchpoint = self.env["crm.customer.touchpoint"].with_user(self.sally)
             with Form(
-                Touchpoint.with_context(action["context"]),
+                Touchpoint.with_context(**action["context"]),
                 view="crm_customer_management.crm_customer_touchpoint_view_form_quick",
             ) as form:
                 form.channel_id = self.phone
@@ -202,9 +209,7 @@ class TestTimeline(CustomerManagementCase):
                 .search([("commercial_partner_id", "=", self.customer.id)]),
                 user.login,
             )
-        self.assertEqual(
-            len(self.timeline(self.sales_manager)), len(self.timeline(self.sally))
-        )
+        self.assertEqual(len(self.timeline(self.sales_manager)), len(self.timeline(self.sally)))
 
     def test_one_query_for_a_page_of_the_timeline(self):
         channel = self.phone
