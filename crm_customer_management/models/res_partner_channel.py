@@ -110,9 +110,7 @@ class ResPartner(models.Model):
             }
             reach = {
                 kind: (has[kind] or not need_address)
-                and partner.id not in {"email": email_blocked, "phone": phone_blocked}.get(
-                    kind, ()
-                )
+                and partner.id not in {"email": email_blocked, "phone": phone_blocked}.get(kind, ())
                 for kind in has
             }
             result[partner.id] = channels.filtered(
