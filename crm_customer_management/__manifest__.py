@@ -88,6 +88,14 @@
         "report/crm_customer_orphan_report_views.xml",
         "views/res_config_settings_committee_views.xml",
         "views/crm_customer_committee_menus.xml",
+        # interaction: channels, touchpoints, the timeline, the survey programme
+        "security/crm_customer_touchpoint_security.xml",
+        "data/crm_customer_channel_data.xml",
+        "data/crm_customer_survey_programme_data.xml",
+        "views/crm_customer_touchpoint_views.xml",
+        "report/crm_customer_timeline_views.xml",
+        "views/crm_customer_survey_campaign_views.xml",
+        "views/res_partner_timeline_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -818,6 +818,77 @@ def op_handover(env, ctx):
     return lambda: state["wizard"].action_confirm(), None, {"seconds": 30}, setup
 
 
+# -- interaction: the timeline and the NPS programme (issue 15, parts 1 and 3) ---------
+
+
+def op_timeline(env, ctx):
+    """One page of the timeline of a customer with 5,000 events (3,000 logged contacts
+    and 2,000 e-mails on the partner, written set-based in the setup, besides its orders,
+    deliveries, invoices and payments), as the list view reads it: the page and the count
+    of the pager, under the record rules of the customer's salesperson."""
+    company = ctx["company"]
+    partner = env["res.partner"].browse(ctx["sample_partner_ids"][0])
+    user = partner.user_id or env.ref("base.user_admin")
+    timeline = env["crm.customer.timeline"].with_user(user).with_company(company)
+    domain = [("partner_id", "=", partner.id)]
+    fields = ["date", "kind", "channel_id", "direction", "name", "summary", "user_id", "score"]
+
+    def setup():
+        phone = env.ref("crm_customer_management.crm_customer_channel_phone")
+        comment = env.ref("mail.mt_comment")
+        env.cr.execute(
+            """INSERT INTO crm_customer_touchpoint
+                   (name, channel_id, direction, date, user_id, partner_id,
+                    commercial_partner_id, company_id, create_uid, create_date, write_uid,
+                    write_date)
+               SELECT 'Call ' || g, %(phone)s, CASE WHEN MOD(g, 2) = 0 THEN 'in' ELSE 'out' END,
+                      NOW() - g * INTERVAL '1 hour', %(user)s, %(partner)s, %(partner)s,
+                      %(company)s, 1, NOW(), 1, NOW()
+                 FROM generate_series(1, 3000) g""",
+            {"phone": phone.id, "user": user.id, "partner": partner.id, "company": company.id},
+        )
+        env.cr.execute(
+            """INSERT INTO mail_message
+                   (model, res_id, message_type, subtype_id, body, date, author_id,
+                    create_uid, create_date, write_uid, write_date)
+               SELECT 'res.partner', %(partner)s, 'email', %(comment)s,
+                      '<p>Message ' || g || '</p>', NOW() - g * INTERVAL '90 minutes',
+                      CASE WHEN MOD(g, 2) = 0 THEN %(partner)s ELSE %(author)s END,
+                      1, NOW(), 1, NOW()
+                 FROM generate_series(1, 2000) g""",
+            {"partner": partner.id, "comment": comment.id, "author": user.partner_id.id},
+        )
+        env.cr.execute("ANALYZE crm_customer_touchpoint")
+
+    def run():
+        rows = timeline.search_fetch(domain, fields, limit=80)
+        total = timeline.search_count(domain)
+        if not ctx.get("timeline_printed"):
+            ctx["timeline_printed"] = True
+            print(f"timeline: {total:,} events of the customer, a page of {len(rows)}")
+
+    return run, None, {"seconds": 0.3}, setup
+
+
+def op_nps_schedule(env, ctx):
+    """The relationship NPS wave of a month: the due contacts of every active customer
+    selected and queued in one INSERT ... SELECT (every 6 months, 100 % sample, the
+    consent and minimum-interval conditions)."""
+    company = ctx["company"]
+    programme = env["crm.customer.survey.programme"]
+
+    def setup():
+        company.write({"ccm_nps_enabled": True, "ccm_nps_sample_percent": 100.0})
+
+    def run():
+        count = programme._schedule_nps(company)
+        if not ctx.get("nps_printed"):
+            ctx["nps_printed"] = True
+            print(f"nps: {count:,} invitations queued")
+
+    return run, None, {"seconds": 5}, setup
+
+
 OPERATIONS = {
     "value: full refresh": op_value_full_refresh,
     "value: single-customer refresh": op_value_single_refresh,
@@ -849,6 +920,8 @@ OPERATIONS = {
     "offers: next best offers of all customers": op_offer_all,
     "committee: agenda of a meeting": op_committee_agenda,
     "committee: handover of 10,000 customers and 50,000 activities": op_handover,
+    "timeline: one customer with 5,000 events": op_timeline,
+    "nps: scheduling a wave over all contacts": op_nps_schedule,
 }
 
 # Operations run many times instead of --repeat (cheap ones get a stable median).
@@ -857,6 +930,7 @@ REPEAT_OVERRIDE = {
     "lifecycle: single-customer event": 25,
     "text: sentiment of one new text": 25,
     "offers: next best offers of one customer": 7,
+    "timeline: one customer with 5,000 events": 10,
 }
 
 

@@ -13,13 +13,14 @@ Raw columns (missing ones count as 0/NaN):
     paid_amount, paid_delay_amount (sum of amount x delay days), paid_count, paid_late_count,
     late_amount_days (amount x late days, paid late or overdue today), overdue_amount,
     delivered_qty, returned_qty, delivery_count, return_count, complaint_count,
-    compensation_amount
+    compensation_amount, contact_count (contacts with the customer, at a unit cost each),
+    last_nps_score, last_nps_date
 """
 
 import numpy as np
 import pandas as pd
 
-from . import clv, rfm, value
+from . import clv, interaction, rfm, value
 
 MIN_REPEAT_BUYERS = 10  # below this the BG/NBD / Gamma-Gamma fit is not meaningful
 
@@ -89,10 +90,18 @@ def build_profiles(raw, today, config=None, state=None):
         _col(raw, "complaint_count"),
         _col(raw, "late_amount_days"),
         cfg["unit_costs"],
+        contacts=_col(raw, "contact_count"),
     )
     cts = cts + _col(raw, "compensation_amount")  # credit notes granted on complaints
     out["cost_to_serve"] = cts
     out["net_value"] = _col(raw, "margin") - cts
+
+    # Satisfaction: the last NPS answer's category (promoters: advocacy candidates)
+    out["nps_category"] = interaction.nps_category(
+        _col(raw, "last_nps_score", np.nan),
+        raw["last_nps_date"] if "last_nps_date" in raw else pd.Series(pd.NaT, index=raw.index),
+        today,
+    )
 
     # RFM among the active customers
     state = dict(state or {})

@@ -14,9 +14,13 @@ TIERS = [
 ]
 
 
-def cost_to_serve(orders, deliveries, returns, complaints, late_amount_days, unit_costs):
+def cost_to_serve(
+    orders, deliveries, returns, complaints, late_amount_days, unit_costs, contacts=0.0
+):
     """Estimated cost to serve.
 
+    :param contacts: contacts with the customer (calls, e-mails, meetings, visits...),
+        each at ``unit_costs["contact"]``
     :param late_amount_days: sum over invoices of amount x days paid late (or overdue today)
     :param unit_costs: dict with ``order``, ``delivery``, ``return``, ``complaint`` (money per
         document) and ``capital_rate`` (annual cost of capital, 0.08 = 8 %)
@@ -27,6 +31,7 @@ def cost_to_serve(orders, deliveries, returns, complaints, late_amount_days, uni
         + np.asarray(returns, float) * unit_costs.get("return", 0.0)
         + np.asarray(complaints, float) * unit_costs.get("complaint", 0.0)
         + np.asarray(late_amount_days, float) * unit_costs.get("capital_rate", 0.0) / 365.0
+        + np.asarray(contacts, float) * unit_costs.get("contact", 0.0)
     )
 
 

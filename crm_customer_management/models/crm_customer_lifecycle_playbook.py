@@ -171,6 +171,14 @@ class CrmCustomerLifecycle(models.AbstractModel):
             return self.env._("%(action)s: not sent, the customer has no e-mail address.")
         return None
 
+    def _playbook_activity_values(self, partner, action):
+        """What ``action``'s activity for ``partner`` is: its type, summary and note."""
+        return {
+            "activity_type_id": action.activity_type_id.id,
+            "summary": action.summary or action.name,
+            "note": action.note,
+        }
+
     def _run_playbooks(self, company, rows):
         """Run the playbook actions of the stages these history rows entered, once: each
         row is marked done in the same transaction. E-mails reach only active customers
@@ -217,9 +225,7 @@ class CrmCustomerLifecycle(models.AbstractModel):
                         {
                             "res_model_id": partner_model_id,
                             "res_id": partner.id,
-                            "activity_type_id": action.activity_type_id.id,
-                            "summary": action.summary or action.name,
-                            "note": action.note,
+                            **self._playbook_activity_values(partner, action),
                             "user_id": user.id,
                             "date_deadline": today + timedelta(days=action.deadline_days),
                         }

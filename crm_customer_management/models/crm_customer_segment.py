@@ -174,15 +174,15 @@ class CrmCustomerSegment(models.Model):
         return action
 
     def action_send_mail(self):
-        """Odoo's mass e-mail composer on the members the user may see, without those on
-        the exclusion list (blacklisted addresses); the composer applies the list again
-        when sending, as for any mass mail."""
+        """Odoo's mass e-mail composer on the members the user may see whom e-mail may
+        reach: not on the exclusion list (blacklisted addresses), not opted out of the
+        e-mail channel; the composer applies the list again when sending."""
         self.ensure_one()
         self._check_user()
         partners = (
             self.env["crm.customer.segment.member"]
             .search([("segment_id", "=", self.id)])
-            .partner_id.filtered(lambda p: not p.is_blacklisted)
+            .partner_id._ccm_permitted("email")
         )
         if not partners:
             raise UserError(self.env._("Segment '%s' has no member you may write to.", self.name))

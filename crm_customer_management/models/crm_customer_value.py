@@ -27,6 +27,16 @@ RAW_COLUMNS = [
     "delivery_count",
     "return_count",
     "complaint_count",
+    # interaction and satisfaction (crm_customer_value_interaction.py)
+    "contact_count",
+    "contact_count_12m",
+    "inbound_count_12m",
+    "last_contact_date",
+    "contact_recency_days",
+    "response_hours",
+    "last_nps_score",
+    "last_nps_date",
+    "last_csat_score",
 ]
 DERIVED_COLUMNS = [
     "avg_order_value",
@@ -46,6 +56,7 @@ DERIVED_COLUMNS = [
     "expected_purchases",
     "clv_predicted",
     "value_tier",
+    "nps_category",
 ]
 INTEGER_COLUMNS = {
     "order_count",
@@ -58,11 +69,17 @@ INTEGER_COLUMNS = {
     "r_score",
     "f_score",
     "m_score",
+    "contact_count",
+    "contact_count_12m",
+    "inbound_count_12m",
+    "contact_recency_days",
+    "last_nps_score",
+    "last_csat_score",
 }
 # stored related fields copied from res_partner by the bulk upsert
 PARTNER_COLUMNS = ["user_id", "country_id", "industry_id", "dominant_need_category_id"]
-DATE_COLUMNS = {"first_order_date", "last_order_date"}
-TEXT_COLUMNS = {"rfm_score", "rfm_segment", "value_tier"}
+DATE_COLUMNS = {"first_order_date", "last_order_date", "last_contact_date", "last_nps_date"}
+TEXT_COLUMNS = {"rfm_score", "rfm_segment", "value_tier", "nps_category"}
 
 
 class CrmCustomerValue(models.Model):

@@ -7,3 +7,4 @@ from . import crm_customer_delivery_report
 from . import crm_customer_receivable_report
 from . import crm_customer_offer_report
 from . import crm_customer_orphan_report
+from . import crm_customer_timeline

@@ -23,3 +23,6 @@ from . import test_dashboard
 from . import test_offer
 from . import test_committee
 from . import test_committee_access
+from . import test_timeline
+from . import test_channel_consent
+from . import test_survey_programme
