@@ -16,3 +16,4 @@ from . import test_sql_tools
 from . import test_report_queries
 from . import test_churn_text
 from . import test_i18n
+from . import test_analytical_flow
