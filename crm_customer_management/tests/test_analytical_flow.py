@@ -88,27 +88,7 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
 
     # -- Odoo's flows ----------------------------------------------------------------
     def orders(self, partners, days):
-        for day in days:
-            with freeze_time(day):
-                orders = self.env["sale.order"].create(
-                    [
-                        {
-                            "partner_id": partner.id,
-                            "company_id": self.company.id,
-                            "order_line": [
-                                Command.create(
-                                    {
-                                        "product_id": self.service.id,
-                                        "product_uom_qty": 1,
-                                        "price_unit": 100.0,
-                                    }
-                                )
-                            ],
-                        }
-                        for partner in partners
-                    ]
-                )
-                orders.action_confirm()
+        self.confirm_orders(partners, days, self.service)
 
     def answer_surveys(self):
         nps = self.env.ref("crm_customer_management.survey_nps")
@@ -202,9 +182,7 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
         self.assertNotEqual(loyal_cluster, leaving_cluster)
         Value = self.env["crm.customer.value"]
         for partners, cluster in ((self.loyal, loyal_cluster), (self.leaving, leaving_cluster)):
-            self.assertEqual(
-                Value.search([("cluster_id", "=", cluster.id)]).partner_id, partners
-            )
+            self.assertEqual(Value.search([("cluster_id", "=", cluster.id)]).partner_id, partners)
             self.assertEqual(cluster.size, 12)
         self.assertIn("buys often", loyal_cluster.description)
         self.assertIn("complains often", leaving_cluster.description)
@@ -258,9 +236,7 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
             self.leaving,
         )
         self.assertEqual(Text.with_user(self.sally).search_count([]), 61)
-        self.assertEqual(
-            self.env["crm.complaint"].with_user(self.sally).search([]), complaints
-        )
+        self.assertEqual(self.env["crm.complaint"].with_user(self.sally).search([]), complaints)
         sally_sees = self.leaving[0].with_user(self.sally).with_company(self.company)
         self.assertGreater(sally_sees.churn_score, 0.5)
         self.assertEqual(sally_sees.last_sentiment, "negative")
