@@ -13,6 +13,18 @@ LOYAL_DAYS = ("2025-10-15", "2025-12-15", "2026-02-15", "2026-05-15")
 LEAVING_DAYS = ("2025-06-01", "2025-07-01")
 PRAISE = ("Great service, thank you", "ارسال سریع و کیفیت خوب")
 CRITICISM = ("Terrible, it arrived broken", "کالا خراب و دیر رسید")
+COURIER = ("late delivery, the courier delay again", "the courier was late, slow delivery")
+SCREEN = ("broken screen, a defective unit", "the screen arrived broken, defective")
+EMAIL = """Return-Path: <{sender}>
+To: complaints@flow.example.com
+From: {sender}
+Subject: Screen
+Message-ID: <flow-screen@flow.example.com>
+Date: Sat, 20 Jun 2026 09:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+The screen arrived broken, defective.
+"""
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")
@@ -116,20 +128,17 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
                         "partner_id": partner.id,
                         "company_id": self.company.id,
                         "severity": "low",
-                        "description": "late delivery courier delay"
-                        if i < 6
-                        else "broken screen defective unit",
+                        "description": COURIER[i % 2] if i < 6 else SCREEN[i % 2],
                     }
                     for i, partner in enumerate(self.leaving[:11])
                 ]
             )
-            mailed = Complaint.with_context(default_company_id=self.company.id).message_new(
-                {
-                    "subject": "Screen",
-                    "email_from": self.leaving[11].email,
-                    "body": "broken screen defective unit",
-                },
-                {"company_id": self.company.id},
+            mailed = Complaint.browse(
+                self.env["mail.thread"].message_process(
+                    "crm.complaint",
+                    EMAIL.format(sender=self.leaving[11].email),
+                    custom_values={"company_id": self.company.id},
+                )
             )
             self.assertEqual(mailed.intake_state, "to_qualify")
             self.assertEqual(mailed.partner_id, self.leaving[11])
@@ -185,7 +194,8 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
             self.assertEqual(Value.search([("cluster_id", "=", cluster.id)]).partner_id, partners)
             self.assertEqual(cluster.size, 12)
         self.assertIn("buys often", loyal_cluster.description)
-        self.assertIn("complains often", leaving_cluster.description)
+        self.assertIn("buys rarely", leaving_cluster.description)
+        self.assertIn("has not bought for long", leaving_cluster.description)
 
         # texts: 48 survey comments, 12 complaints and the e-mail that brought one in; the
         # model learnt from the comments (24 / 24) and scores each as its answer does
@@ -196,12 +206,20 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
         surveys = Text.search([("company_id", "=", self.company.id), ("source", "=", "survey")])
         self.assertEqual(len(surveys), 48)
         self.assertEqual(surveys.mapped("sentiment"), surveys.mapped("label"))
-        for partners, expected in ((self.loyal, "positive"), (self.leaving, "negative")):
+        # the profiles: the sentiment of the customer's last text (a praise for the loyal,
+        # the complaint for the leaving ones) and the average score of the 90 days' texts
+        for partner in self.customers:
+            texts = Text.search([("partner_id", "=", partner.id)], order="date desc, id desc")
             self.assertEqual(
-                set(Value.search([("partner_id", "in", partners.ids)]).mapped("last_sentiment"))
-                - {False},
-                {expected},
+                len(texts), 2 if partner in self.loyal else 3 + (partner == self.leaving[11])
             )
+            value = self.profile(partner)
+            self.assertEqual(value.last_sentiment, texts[0].sentiment)
+            self.assertAlmostEqual(
+                value.sentiment_score, sum(texts.mapped("sentiment_score")) / len(texts), 2
+            )
+            if partner in self.loyal:
+                self.assertEqual(value.last_sentiment, "positive")
         # themes of June: the courier complaints in one, the screen ones in the other
         courier = complaints[:6].customer_text_ids.theme_id
         screen = complaints[6:].customer_text_ids.theme_id
@@ -214,7 +232,7 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
         # segments over all of it
         at_risk = self.segment("Churn score above one half", [("churn_score", ">", 0.5)])
         leavers = self.segment("Leaving cluster", [("cluster_id", "=", leaving_cluster.id)])
-        unhappy = self.segment("Negative last text", [("last_sentiment", "=", "negative")])
+        happy = self.segment("Positive last text", [("last_sentiment", "=", "positive")])
         screens = self.segment(
             "Screen complaints",
             [("partner_id.ccm_complaint_ids", "any", [("subject", "=", "Screen")])],
@@ -222,7 +240,11 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
         for segment, members in (
             (at_risk, self.leaving),
             (leavers, self.leaving),
-            (unhappy, self.leaving),
+            (
+                happy,
+                self.loyal
+                | self.leaving.filtered(lambda p: self.profile(p).last_sentiment == "positive"),
+            ),
             (screens, self.leaving[6:]),
         ):
             self.assertEqual(segment.sudo().partner_ids, members, segment.name)
@@ -239,7 +261,8 @@ class TestAnalyticalFlow(DedicatedCompanyCase):
         self.assertEqual(self.env["crm.complaint"].with_user(self.sally).search([]), complaints)
         sally_sees = self.leaving[0].with_user(self.sally).with_company(self.company)
         self.assertGreater(sally_sees.churn_score, 0.5)
-        self.assertEqual(sally_sees.last_sentiment, "negative")
+        self.assertEqual(sally_sees.last_sentiment, leaving.last_sentiment)
+        self.assertIn("no order for", sally_sees.churn_drivers)
         # Otto, own documents in another team, sees none of it
         self.assertEqual(Value.with_user(self.otto).search_count([]), 0)
         self.assertEqual(Member.with_user(self.otto).search_count([]), 0)
