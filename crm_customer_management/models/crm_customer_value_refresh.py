@@ -87,6 +87,7 @@ class CrmCustomerValue(models.Model):
             self.env["res.partner"]._ccm_refresh_duplicate_suspects(
                 (duplicates.result() or []) if duplicates else None
             )
+            self.env["crm.customer.cohort.report"]._rebuild(company, today)
         _logger.info(
             "Customer value refresh of %s: %d customers (gather %.2f s, score %.2f s,"
             " write %.2f s, duplicates %.2f s)",
