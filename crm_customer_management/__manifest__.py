@@ -11,6 +11,7 @@
     "development_status": "Beta",
     "application": True,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "crm",
         "sale_management",

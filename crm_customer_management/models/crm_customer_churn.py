@@ -198,7 +198,14 @@ class CrmCustomerChurn(models.AbstractModel):
             ratio = np.where(interval > 0, recency / interval, np.nan)
 
         def rounded(values, digits=0):
-            return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+            values = np.asarray(values, dtype=float)
+            finite = np.isfinite(values)
+            if digits:  # Python's correctly rounded decimals (numpy's may differ by one)
+                return [round(float(v), digits) if ok else None for v, ok in zip(values, finite)]
+            # whole numbers: numpy's rint is Python's round (half to even), in C
+            out = np.rint(np.where(finite, values, 0.0)).astype(object)
+            out[~finite] = None
+            return out.tolist()
 
         satisfaction = pd.to_numeric(frame["satisfaction"], errors="coerce").to_numpy(dtype=float)
         stage = frame["stage"].astype(object).where(frame["stage"].notna(), None).tolist()

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 # One row per segment, refresh day and change, with the customers and their net values
 # in arrays: the refresh writes a handful of rows however many customers enter or leave
@@ -28,9 +29,11 @@ class CrmCustomerSegmentHistory(models.Model):
 
     def init(self):
         cr = self.env.cr
+        change = SQL.identifier(CHANGE_TABLE)
         cr.execute(
-            f"""
-            CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (
+            SQL(
+                """
+            CREATE TABLE IF NOT EXISTS %(change)s (
                 id SERIAL PRIMARY KEY,
                 segment_id INTEGER NOT NULL
                     REFERENCES crm_customer_segment (id) ON DELETE CASCADE,
@@ -40,21 +43,27 @@ class CrmCustomerSegmentHistory(models.Model):
                 partner_ids INTEGER[] NOT NULL,
                 net_values DOUBLE PRECISION[] NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS {CHANGE_TABLE}_segment_date_idx
-                ON {CHANGE_TABLE} (segment_id, date);
-            """
+            CREATE INDEX IF NOT EXISTS %(index)s ON %(change)s (segment_id, date);
+            """,
+                change=change,
+                index=SQL.identifier(f"{CHANGE_TABLE}_segment_date_idx"),
+            )
         )
         tools.drop_view_if_exists(cr, self._table)
         # id: the change row and the customer's place in it, stable
         cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE VIEW %(view)s AS (
                 SELECT (c.id::int8 << 32) | u.n AS id, c.segment_id, u.partner_id,
                        c.company_id, c.date, c.change, u.net_value
-                  FROM {CHANGE_TABLE} c
+                  FROM %(change)s c
                  CROSS JOIN LATERAL unnest(c.partner_ids, c.net_values)
                        WITH ORDINALITY AS u(partner_id, net_value, n)
                   JOIN res_partner p ON p.id = u.partner_id
             )
-            """
+            """,
+                view=SQL.identifier(self._table),
+                change=change,
+            )
         )
