@@ -201,7 +201,10 @@ class CrmCustomerChurn(models.AbstractModel):
             values = np.asarray(values, dtype=float)
             finite = np.isfinite(values)
             if digits:  # Python's correctly rounded decimals (numpy's may differ by one)
-                return [round(float(v), digits) if ok else None for v, ok in zip(values, finite)]
+                return [
+                    round(float(v), digits) if ok else None
+                    for v, ok in zip(values, finite, strict=True)
+                ]
             # whole numbers: numpy's rint is Python's round (half to even), in C
             out = np.rint(np.where(finite, values, 0.0)).astype(object)
             out[~finite] = None
