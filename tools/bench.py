@@ -92,6 +92,7 @@ VACUUMED = [
     "mail_message",
     "crm_complaint",
     "mail_activity",
+    "crm_customer_text",
 ]
 
 
@@ -583,6 +584,23 @@ def ensure_texts(env, company):
     )
     cr.commit()
     print(f"  {TEXT_COUNT:,} customer texts written in {time.time() - t:.0f} s", flush=True)
+
+
+def ensure_texts_scored(env, company):
+    """The texts as a nightly run leaves them: scored, committed and vacuumed. Otherwise the
+    one-new-text operation's setup rewrote 100,000 rows in its own transaction, and the
+    search for the unscored text walked their 100,000 old versions (still unscored)."""
+    cr = env.cr
+    cr.execute(
+        "UPDATE crm_customer_text SET sentiment = 'neutral', sentiment_score = 0"
+        " WHERE company_id = %s AND sentiment IS NULL",
+        [company.id],
+    )
+    if cr.rowcount:
+        cr.commit()
+        subprocess.run(
+            ["vacuumdb", "-q", "-z", "-d", cr.dbname, "-t", "crm_customer_text"], check=True
+        )
 
 
 def op_text_train(env, ctx):
@@ -1231,6 +1249,7 @@ def prepare_data(env, company, args):
     ensure_lifecycle_current(env, company)
     if any(name.startswith("text") for name in selected(args)):
         ensure_texts(env, company)
+        ensure_texts_scored(env, company)
 
 
 def main(argv=None):

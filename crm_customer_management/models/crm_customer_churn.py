@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError
 
 from ..analytics import churn, clv
 from ..tools.cron import run_per_company
-from ..tools.sql import query_frame
+from ..tools.sql import in_company_currency, paid_invoices, query_frame
 
 _logger = logging.getLogger(__name__)
 
@@ -198,7 +198,17 @@ class CrmCustomerChurn(models.AbstractModel):
             ratio = np.where(interval > 0, recency / interval, np.nan)
 
         def rounded(values, digits=0):
-            return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+            values = np.asarray(values, dtype=float)
+            finite = np.isfinite(values)
+            if digits:  # Python's correctly rounded decimals (numpy's may differ by one)
+                return [
+                    round(float(v), digits) if ok else None
+                    for v, ok in zip(values, finite, strict=True)
+                ]
+            # whole numbers: numpy's rint is Python's round (half to even), in C
+            out = np.rint(np.where(finite, values, 0.0)).astype(object)
+            out[~finite] = None
+            return out.tolist()
 
         satisfaction = pd.to_numeric(frame["satisfaction"], errors="coerce").to_numpy(dtype=float)
         stage = frame["stage"].astype(object).where(frame["stage"].notna(), None).tolist()
@@ -266,14 +276,12 @@ class CrmCustomerChurn(models.AbstractModel):
     def _sql_orders(self):
         """Recency, purchase days, span, amounts, margin and spend trend as of the cut-off,
         and the days to the next purchase after it (confirmed orders)."""
-        return """
+        return f"""
             WITH days AS (
                 SELECT p.commercial_partner_id AS partner_id,
                        (so.date_order AT TIME ZONE 'UTC')::date AS day,
-                       SUM(so.amount_untaxed::float8
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8) AS amount,
-                       SUM(COALESCE(so.margin, 0)::float8
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1.0)::float8) AS margin
+                       SUM({in_company_currency("so.amount_untaxed")}::float8) AS amount,
+                       SUM({in_company_currency("COALESCE(so.margin, 0)")}::float8) AS margin
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
@@ -295,7 +303,7 @@ class CrmCustomerChurn(models.AbstractModel):
               FROM days
              GROUP BY partner_id
             HAVING MIN(day) <= %(cutoff)s
-        """
+        """  # noqa: S608 - constant fragments
 
     def _sql_stock(self):
         return """
@@ -320,24 +328,12 @@ class CrmCustomerChurn(models.AbstractModel):
     def _sql_payments(self):
         """Days paid after the due date, weighted by amount, over the invoices paid by the
         cut-off."""
-        return """
-            WITH paid AS (
-                SELECT m.commercial_partner_id AS partner_id,
-                       m.amount_total_signed::float8 AS amount,
-                       MAX(apr.max_date) - m.invoice_date_due AS delay
-                  FROM account_move m
-                  JOIN account_move_line l ON l.move_id = m.id
-                       AND l.display_type = 'payment_term'
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
-                   AND m.payment_state IN ('paid', 'in_payment')
-                   AND m.company_id = %(company_id)s AND m.invoice_date <= %(cutoff)s
-                 GROUP BY m.id
-                HAVING MAX(apr.max_date) <= %(cutoff)s
-            )
+        paid = paid_invoices("%(cutoff)s", paid_by_cutoff=True)
+        return f"""
+            WITH paid AS ({paid})
             SELECT partner_id, SUM(amount * delay) / NULLIF(SUM(amount), 0) AS payment_delay
               FROM paid GROUP BY partner_id
-        """
+        """  # noqa: S608 - constant fragments
 
     def _sql_complaints(self):
         return """
@@ -357,25 +353,19 @@ class CrmCustomerChurn(models.AbstractModel):
         """
 
     def _sql_answers(self):
-        """The last satisfaction answer before the cut-off on a 0-1 scale (NPS 0-10 over
-        10, CSAT 1-5 as (score - 1) / 4)."""
-        return """
-            SELECT DISTINCT ON (p.commercial_partner_id)
-                   p.commercial_partner_id AS partner_id,
-                   CASE s.ccm_satisfaction_kind
-                        WHEN 'nps' THEN l.value_scale / 10.0
-                        ELSE (l.value_scale - 1) / 4.0 END AS satisfaction
-              FROM survey_user_input ui
-              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
-              JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-              JOIN res_partner p ON p.id = ui.partner_id
-             WHERE ui.state = 'done'
-               AND (COALESCE(ui.end_datetime, ui.write_date) AT TIME ZONE 'UTC')::date
-                   <= %(cutoff)s
-             ORDER BY p.commercial_partner_id, COALESCE(ui.end_datetime, ui.write_date) DESC,
-                      ui.id DESC
-        """
+        """The last satisfaction answer in the company before the cut-off (the KPIs'
+        source: the addon's surveys and the complaints' ratings) on a 0-1 scale (NPS 0-10
+        over 10, CSAT 1-5 as (score - 1) / 4)."""
+        answers = self.env["crm.customer.kpi"]._satisfaction_answers_sql()
+        return f"""
+            SELECT DISTINCT ON (a.partner_id) a.partner_id,
+                   CASE a.kind WHEN 'nps' THEN a.score / 10.0
+                        ELSE (a.score - 1) / 4.0 END AS satisfaction
+              FROM ({answers}) a
+             WHERE a.company_id = %(company_id)s
+               AND (a.date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+             ORDER BY a.partner_id, a.date DESC, a.answer_id DESC NULLS LAST
+        """  # noqa: S608 - constant fragments
 
     def _sql_stage(self):
         """The lifecycle stage each customer was in at the cut-off."""

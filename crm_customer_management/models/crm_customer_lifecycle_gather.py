@@ -195,24 +195,18 @@ class CrmCustomerLifecycle(models.AbstractModel):
         """  # noqa: S608 - constant fragments
 
     def _sql_answers(self):
-        """The customer's last satisfaction answer (NPS 0-10 or CSAT 1-5 surveys)."""
+        """The customer's last satisfaction answer in the company (the KPIs' source: the
+        addon's NPS 0-10 and CSAT 1-5 surveys and the complaints' ratings)."""
+        answers = self.env["crm.customer.kpi"]._satisfaction_answers_sql()
         return f"""
-            SELECT DISTINCT ON (p.commercial_partner_id)
-                   p.commercial_partner_id AS partner_id,
-                   COALESCE(ui.end_datetime, ui.write_date) AS last_answer_date,
-                   (CASE s.ccm_satisfaction_kind
-                         WHEN 'nps' THEN l.value_scale <= %(nps_detractor_max)s
-                         ELSE l.value_scale < %(csat_satisfied_min)s END)::int
+            SELECT DISTINCT ON (a.partner_id) a.partner_id, a.date AS last_answer_date,
+                   (CASE a.kind WHEN 'nps' THEN a.score <= %(nps_detractor_max)s
+                         ELSE a.score < %(csat_satisfied_min)s END)::int
                        AS last_answer_negative
-              FROM survey_user_input ui
-              JOIN survey_survey s ON s.id = ui.survey_id AND s.ccm_satisfaction_kind IS NOT NULL
-              JOIN survey_user_input_line l ON l.user_input_id = ui.id
-                   AND l.answer_type = 'scale' AND NOT COALESCE(l.skipped, FALSE)
-              JOIN res_partner p ON p.id = ui.partner_id
-             WHERE ui.state = 'done'
-               AND {partner_filter("p.commercial_partner_id")}
-             ORDER BY p.commercial_partner_id, COALESCE(ui.end_datetime, ui.write_date) DESC,
-                      ui.id DESC
+              FROM ({answers}) a
+             WHERE a.company_id = %(company_id)s
+               AND {partner_filter("a.partner_id")}
+             ORDER BY a.partner_id, a.date DESC, a.answer_id DESC NULLS LAST
         """  # noqa: S608 - constant fragments
 
     def _sql_complaints(self):

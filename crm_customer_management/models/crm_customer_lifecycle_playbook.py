@@ -247,12 +247,26 @@ class CrmCustomerLifecycle(models.AbstractModel):
                 count,
             )
         if activity_vals:
+            self._subscribe_assignees(activity_vals)
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 activity_vals
             )
         for (template, salesperson), partner_ids in mails.items():
             self._send_playbook_mails(company, template, salesperson, partner_ids)
         self._write_playbook_notes(rows, notes)
+
+    def _subscribe_assignees(self, activity_vals):
+        """Make the users of these activities followers of their customers first, once per
+        customer: ``mail.activity.create`` subscribes them per activity, and two activities
+        of one stage for one customer and user would insert the same follower twice."""
+        by_user = defaultdict(set)
+        for vals in activity_vals:
+            by_user[vals["user_id"]].add(vals["res_id"])
+        Partner = self.env["res.partner"].sudo()
+        for user in self.env["res.users"].browse(list(by_user)):
+            Partner.browse(sorted(by_user[user.id])).message_subscribe(
+                partner_ids=user.partner_id.ids
+            )
 
     def _write_playbook_notes(self, rows, notes):
         """``notes``: {history row id: [lines]}; one write per distinct note."""

@@ -35,9 +35,9 @@ class CrmCustomerSegmentMember(models.Model):
             SELECT (r.segment_id::int8 << 32) | r.partner_id AS id,
                    r.segment_id, r.partner_id, s.company_id, p.user_id, p.country_id,
                    p.industry_id, v.id AS value_id, v.cluster_id, v.net_value,
-                   (SELECT MAX(h.date) FROM crm_customer_segment_history h
-                     WHERE h.segment_id = r.segment_id AND h.partner_id = r.partner_id
-                       AND h.change = 'entered') AS entered_on
+                   (SELECT MAX(c.date) FROM crm_customer_segment_change c
+                     WHERE c.segment_id = r.segment_id AND c.change = 'entered'
+                       AND r.partner_id = ANY(c.partner_ids)) AS entered_on
               FROM crm_customer_segment_member_rel r
               JOIN crm_customer_segment s ON s.id = r.segment_id
               JOIN res_partner p ON p.id = r.partner_id

@@ -55,8 +55,8 @@ class CrmCustomerSegment(models.Model):
     def _refresh_members(self):
         """Rewrite the members of these segments (archived ones lose all members): one
         statement per segment, which deletes the leavers, inserts the newcomers and
-        records both in the history with the customer's net value. Returns
-        {segment id: (entered, left)}."""
+        records both in the history with the customer's net value (one row per change,
+        the customers in an array). Returns {segment id: (entered, left)}."""
         self.env.flush_all()
         cr = self.env.cr
         today = fields.Date.context_today(self)
@@ -94,17 +94,20 @@ class CrmCustomerSegment(models.Model):
                     SELECT partner_id, 'left' FROM gone
                 ),
                 logged AS (
-                    INSERT INTO crm_customer_segment_history
-                           (segment_id, partner_id, company_id, date, change, net_value)
-                    SELECT %(segment)s, c.partner_id, %(company)s, %(today)s, c.change,
-                           v.net_value
+                    INSERT INTO crm_customer_segment_change
+                           (segment_id, company_id, date, change, partner_ids, net_values)
+                    SELECT %(segment)s, %(company)s, %(today)s, c.change,
+                           ARRAY_AGG(c.partner_id ORDER BY c.partner_id),
+                           ARRAY_AGG(v.net_value ORDER BY c.partner_id)
                       FROM changes c
                       LEFT JOIN crm_customer_value v ON v.partner_id = c.partner_id
                            AND v.company_id = %(company)s
-                 RETURNING change
+                     GROUP BY c.change
+                     ORDER BY c.change
+                 RETURNING change, CARDINALITY(partner_ids) AS n
                 )
-                SELECT COUNT(*) FILTER (WHERE change = 'entered'),
-                       COUNT(*) FILTER (WHERE change = 'left')
+                SELECT COALESCE(SUM(n) FILTER (WHERE change = 'entered'), 0),
+                       COALESCE(SUM(n) FILTER (WHERE change = 'left'), 0)
                   FROM logged
                 """,
                     target=target,

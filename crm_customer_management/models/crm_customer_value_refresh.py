@@ -14,6 +14,7 @@ from ..tools.sql import (
     copy_float8,
     decode_float8,
     in_company_currency,
+    paid_invoices,
     partner_filter,
     query_frame,
     query_frames_parallel,
@@ -86,6 +87,7 @@ class CrmCustomerValue(models.Model):
             self.env["res.partner"]._ccm_refresh_duplicate_suspects(
                 (duplicates.result() or []) if duplicates else None
             )
+            self.env["crm.customer.cohort.report"]._rebuild(company, today)
         _logger.info(
             "Customer value refresh of %s: %d customers (gather %.2f s, score %.2f s,"
             " write %.2f s, duplicates %.2f s)",
@@ -234,21 +236,9 @@ class CrmCustomerValue(models.Model):
         """  # noqa: S608 - constant fragments
 
     def _sql_payments(self):
+        paid = paid_invoices("%(today)s", partner_filter("m.commercial_partner_id"))
         return f"""
-            WITH paid AS (
-                SELECT m.commercial_partner_id AS partner_id,
-                       m.amount_total_signed::float8 AS amount,
-                       MAX(apr.max_date) - m.invoice_date_due AS delay
-                  FROM account_move m
-                  JOIN account_move_line l ON l.move_id = m.id
-                       AND l.display_type = 'payment_term'
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
-                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
-                   AND m.payment_state IN ('paid', 'in_payment')
-                   AND m.company_id = %(company_id)s AND m.invoice_date <= %(today)s
-                   AND {partner_filter("m.commercial_partner_id")}
-                 GROUP BY m.id
-            )
+            WITH paid AS ({paid})
             SELECT partner_id,
                    SUM(amount) AS paid_amount,
                    SUM(amount * delay) AS paid_delay_amount,

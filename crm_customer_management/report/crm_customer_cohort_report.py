@@ -1,70 +1,101 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class CrmCustomerCohortReport(models.Model):
-    """Cohort retention: one row per customer and month in which they bought, with the
-    cohort (month of the first confirmed order, as of the last value refresh) and the months
-    since. In a pivot of cohort
-    x months since, the sum of ``retention`` is the % of the cohort buying that month."""
+    """Cohort retention, kept by the full value refresh: the cohort of a customer is the
+    month of the first confirmed order (from the value profile), and each month in which
+    a customer bought is a row (``nbr`` 1). Beside them, one row per salesperson, cohort
+    and month since acquisition up to this month holds the customers acquired
+    (``cohort_size``), so that a cohort's month in which nobody bought shows 0 %.
+
+    ``retention`` is a ratio in every group of the pivot (cohort x months since, a cohort,
+    a month since over all cohorts, a salesperson): the customers buying over the customers
+    acquired, as Odoo's vendor delay report does with its on-time rate; the record rules
+    (own customers) apply to both kinds of row. Filtered on one customer, there is no
+    ratio (no customers acquired)."""
 
     _name = "crm.customer.cohort.report"
     _description = "Customer Cohort Retention"
-    _auto = False
+    _log_access = False
     _rec_name = "cohort_month"
     _order = "cohort_month desc, month_offset"
-    _depends = {
-        "sale.order": ["state", "date_order", "partner_id", "company_id"],
-        "res.partner": ["commercial_partner_id"],
-        "crm.customer.value": ["first_order_date", "user_id", "company_id"],
-    }
 
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        help="The customer who bought that month (empty on the rows of customers acquired).",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     cohort_month = fields.Date("Cohort", readonly=True)
     month = fields.Date("Purchase Month", readonly=True)
     month_offset = fields.Integer("Months Since Acquisition", readonly=True, aggregator=None)
-    cohort_size = fields.Integer(readonly=True, aggregator="max")
-    retention = fields.Float("Retention (%)", readonly=True, aggregator="sum")
-    nbr = fields.Integer("# Customers", readonly=True)
+    cohort_size = fields.Integer("Customers Acquired", readonly=True, aggregator="sum")
+    retention = fields.Float(
+        "Retention (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Customers who bought over the customers acquired, in %.",
+    )
+    nbr = fields.Integer("# Customers Buying", readonly=True)
 
-    @property
-    def _table_query(self):
-        return f"{self._with()} {self._select()} {self._from()}"
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec in ("retention:avg", "retention:sum"):
+            return SQL(
+                "SUM(%s) * 100.0 / NULLIF(SUM(%s), 0)",
+                self._field_to_sql(self._table, "nbr", query),
+                self._field_to_sql(self._table, "cohort_size", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
-    def _with(self):
-        # The cohort of a customer is the month of the first order, which the value refresh
-        # keeps per customer and company: no pass over the orders to find it.
-        return """
-            WITH months AS (
-                SELECT DISTINCT p.commercial_partner_id AS partner_id, so.company_id,
+    @api.model
+    def _rebuild(self, company, today):
+        """Rewrite ``company``'s rows from its value profiles (cohort and salesperson) and
+        its confirmed orders (the months bought in): two statements."""
+        self.flush_model()
+        cr = self.env.cr
+        cr.execute("DELETE FROM crm_customer_cohort_report WHERE company_id = %s", [company.id])
+        cr.execute(
+            """
+            WITH cohorts AS (
+                SELECT partner_id, user_id,
+                       date_trunc('month', first_order_date)::date AS cohort
+                  FROM crm_customer_value
+                 WHERE company_id = %(company_id)s AND first_order_date IS NOT NULL
+            ), months AS (
+                SELECT DISTINCT p.commercial_partner_id AS partner_id,
                        date_trunc('month', so.date_order)::date AS month
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale'
-            ), cohorts AS (
-                SELECT partner_id, company_id, user_id,
-                       date_trunc('month', first_order_date)::date AS cohort
-                  FROM crm_customer_value
-                 WHERE first_order_date IS NOT NULL
+                 WHERE so.state = 'sale' AND so.company_id = %(company_id)s
             ), sizes AS (
-                SELECT company_id, cohort, COUNT(*) AS n FROM cohorts GROUP BY company_id, cohort
+                SELECT user_id, cohort, COUNT(*) AS n FROM cohorts GROUP BY user_id, cohort
             )
-        """
-
-    def _select(self):
-        return """
-            SELECT ROW_NUMBER() OVER () AS id,
-                   m.partner_id, m.company_id, c.user_id, c.cohort AS cohort_month, m.month,
+            INSERT INTO crm_customer_cohort_report
+                   (company_id, partner_id, user_id, cohort_month, month, month_offset,
+                    cohort_size, nbr, retention)
+            SELECT %(company_id)s, m.partner_id, c.user_id, c.cohort, m.month,
                    ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM c.cohort)) * 12
-                    + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM c.cohort))::int
-                       AS month_offset,
-                   s.n AS cohort_size, 100.0 / s.n AS retention, 1 AS nbr
-        """
-
-    def _from(self):
-        return """
+                    + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM c.cohort))::int,
+                   0, 1, 100.0
               FROM months m
-              JOIN cohorts c ON c.partner_id = m.partner_id AND c.company_id = m.company_id
-              JOIN sizes s ON s.company_id = c.company_id AND s.cohort = c.cohort
-        """
+              JOIN cohorts c ON c.partner_id = m.partner_id
+             UNION ALL
+            SELECT %(company_id)s, NULL, s.user_id, s.cohort,
+                   (s.cohort + k * INTERVAL '1 month')::date, k, s.n, 0, 0.0
+              FROM sizes s
+             CROSS JOIN LATERAL generate_series(
+                   0, ((EXTRACT(YEAR FROM %(month)s::date) - EXTRACT(YEAR FROM s.cohort)) * 12
+                       + EXTRACT(MONTH FROM %(month)s::date)
+                       - EXTRACT(MONTH FROM s.cohort))::int) AS k
+            """,
+            {"company_id": company.id, "month": today.replace(day=1)},
+        )
+        self.invalidate_model()
+        return cr.rowcount

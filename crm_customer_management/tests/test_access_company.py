@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -43,6 +45,31 @@ class DedicatedCompanyCase(CustomerManagementCase):
                 )
             }
         )
+
+    def confirm_orders(self, partners, days, product):
+        """One order of one ``product`` at 100 per customer on each of these days,
+        confirmed in the dedicated company."""
+        for day in days:
+            with freeze_time(day):
+                orders = self.env["sale.order"].create(
+                    [
+                        {
+                            "partner_id": partner.id,
+                            "company_id": self.company.id,
+                            "order_line": [
+                                Command.create(
+                                    {
+                                        "product_id": product.id,
+                                        "product_uom_qty": 1,
+                                        "price_unit": 100.0,
+                                    }
+                                )
+                            ],
+                        }
+                        for partner in partners
+                    ]
+                )
+                orders.action_confirm()
 
     @classmethod
     def company_user(cls, login, groups, **values):

@@ -57,27 +57,7 @@ class TestChurnAndText(DedicatedCompanyCase):
         cls.company.ccm_churn_horizon_days = 90
 
     def orders(self, partners, days):
-        for day in days:
-            with freeze_time(day):
-                orders = self.env["sale.order"].create(
-                    [
-                        {
-                            "partner_id": partner.id,
-                            "company_id": self.company.id,
-                            "order_line": [
-                                Command.create(
-                                    {
-                                        "product_id": self.service.id,
-                                        "product_uom_qty": 1,
-                                        "price_unit": 100.0,
-                                    }
-                                )
-                            ],
-                        }
-                        for partner in partners
-                    ]
-                )
-                orders.action_confirm()
+        self.confirm_orders(partners, days, self.service)
 
     def test_churn_model_trained_measured_and_scored(self):
         self.orders(self.loyal, LOYAL_DAYS)

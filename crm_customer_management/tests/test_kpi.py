@@ -507,15 +507,34 @@ class TestKpi(DedicatedCompanyCase):
         )
 
     def test_cohort_retention_report(self):
+        """A bought in December and January, B in December; on 1 February the December
+        cohort (2 customers) is 2 months old: 100 %, 50 % and 0 % (nobody bought in
+        February yet); over its three months 3 of 6 customer-months, 50 %, a ratio and not
+        a sum of percentages."""
         self.confirm_order(self.a, "2025-12-05", 1, 100.0)
         self.confirm_order(self.a, "2026-01-20", 1, 100.0)
         self.confirm_order(self.b, "2025-12-10", 1, 100.0)
-        self.refresh(date(2026, 2, 1))  # the cohorts come from the value profiles
-        groups = self.env["crm.customer.cohort.report"]._read_group(
-            [("partner_id", "in", (self.a | self.b).ids)],
-            ["cohort_month:month", "month_offset"],
-            ["retention:sum"],
+        self.refresh(date(2026, 2, 1))  # the full refresh keeps the cohorts
+        Report = self.env["crm.customer.cohort.report"]
+        mine = [("company_id", "=", self.company.id)]
+        groups = Report._read_group(
+            mine, ["cohort_month:month", "month_offset"], ["retention:sum", "nbr:sum"]
         )
-        cells = {(str(c)[:10], o): r for c, o, r in groups}
-        self.assertAlmostEqual(cells[("2025-12-01", 0)], 100.0)
-        self.assertAlmostEqual(cells[("2025-12-01", 1)], 50.0)  # across the year
+        cells = {(str(c)[:10], o): (r, n) for c, o, r, n in groups}
+        self.assertEqual(
+            cells,
+            {
+                ("2025-12-01", 0): (100.0, 2),
+                ("2025-12-01", 1): (50.0, 1),  # across the year
+                ("2025-12-01", 2): (0.0, 0),
+            },
+        )
+        # the pivot's measure (the field's aggregator) and its totals are ratios too
+        [(total,)] = Report._read_group(mine, [], ["retention:avg"])
+        self.assertAlmostEqual(total, 50.0)
+        [(_cohort, total)] = Report._read_group(mine, ["cohort_month:month"], ["cohort_size:sum"])
+        self.assertEqual(total, 6)
+        # as the salesman of neither customer: the rows of his customers only, none
+        self.a.user_id = self.b.user_id = self.sales_manager
+        self.refresh(date(2026, 2, 1))
+        self.assertFalse(Report.with_user(self.salesman).search_count(mine))

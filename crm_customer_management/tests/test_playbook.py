@@ -140,6 +140,40 @@ class TestPlaybook(CustomerManagementCase):
             ],
         )
 
+    def test_two_activities_of_one_stage_for_one_customer(self):
+        """Two activity actions of a stage for the same customer and user: both scheduled
+        (Odoo subscribes the user once per document, not once per activity)."""
+        self.env["crm.customer.playbook.action"].create(
+            {
+                "name": "Retention visit",
+                "stage": "at_risk",
+                "company_id": self.company.id,
+                "action_type": "activity",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_meeting").id,
+                "responsible": "salesperson",
+            }
+        )
+        first = self.customer("Tia Twice", user=self.salesman)
+        second = self.customer("Tom Twice", user=self.salesman)
+        self.move(first | second, "developing", "at_risk", user=self.portal_user)
+        call = "Retention call: the customer stopped buying"
+        self.assertEqual(
+            [(a.res_id, a.summary, a.user_id) for a in self.activities(first | second)],
+            [
+                (first.id, call, self.salesman),
+                (first.id, "Retention visit", self.salesman),
+                (second.id, call, self.salesman),
+                (second.id, "Retention visit", self.salesman),
+            ],
+        )
+        for customer in first | second:
+            self.assertEqual(
+                customer.message_follower_ids.filtered(
+                    lambda f: f.partner_id == self.salesman.partner_id
+                ).mapped("partner_id"),
+                self.salesman.partner_id,
+            )
+
     def test_activity_skipped_when_nobody_may_get_it(self):
         company2 = self.env["res.company"].create({"name": "CCM Playbook Second"})
         partner = self.customer("Solo Ltd", user=self.portal_user)

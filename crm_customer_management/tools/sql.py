@@ -32,6 +32,31 @@ def in_company_currency(amount):
     )
 
 
+def paid_invoices(as_of, condition="TRUE", paid_by_cutoff=False):
+    """SQL: the customer invoices of ``%(company_id)s`` invoiced by ``as_of`` (an SQL
+    expression, e.g. a placeholder) and paid: one row per invoice with ``partner_id``
+    (commercial), ``amount`` (total, company currency) and ``delay`` (days from the due
+    date to the last reconciliation). ``condition``: an extra condition on the invoice
+    ``m``; ``paid_by_cutoff``: only the invoices whose last reconciliation is by ``as_of``
+    too (the figures as of a past cut-off)."""
+    having = f"HAVING MAX(apr.max_date) <= {as_of}" if paid_by_cutoff else ""
+    return f"""
+        SELECT m.commercial_partner_id AS partner_id,
+               m.amount_total_signed::float8 AS amount,
+               MAX(apr.max_date) - m.invoice_date_due AS delay
+          FROM account_move m
+          JOIN account_move_line l ON l.move_id = m.id
+               AND l.display_type = 'payment_term'
+          JOIN account_partial_reconcile apr ON apr.debit_move_id = l.id
+         WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+           AND m.payment_state IN ('paid', 'in_payment')
+           AND m.company_id = %(company_id)s AND m.invoice_date <= {as_of}
+           AND {condition}
+         GROUP BY m.id
+        {having}
+    """  # noqa: S608 - constant fragments
+
+
 def query_frame(cr, query, params, index="partner_id"):
     """Run ``query`` into a DataFrame indexed by ``index``. Numeric (decimal) columns come
     back as float8, which the driver converts in C rather than value by value; other
