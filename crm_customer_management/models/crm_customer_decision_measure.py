@@ -15,7 +15,7 @@ class CrmCustomerDecision(models.Model):
 
     def _kpi_unit(self):
         self.ensure_one()
-        return self.env["crm.customer.kpi"].KPIS[self.kpi_key][1]
+        return self.env["crm.customer.kpi"]._kpi_definitions()[self.kpi_key][1]
 
     @api.model
     def _fmt_kpi(self, value, unit, company):

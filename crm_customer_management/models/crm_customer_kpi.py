@@ -84,6 +84,12 @@ class CrmCustomerKpi(models.AbstractModel):
         "overdue_mvc": (_lt("Overdue receivables of most valuable customers"), "money"),
     }
 
+    @api.model
+    def _kpi_definitions(self):
+        """{key: (label, unit)} of every KPI of the service: :attr:`KPIS` and what the
+        extensions add to it (they override this method and call ``super()``)."""
+        return dict(self.KPIS)
+
     # ------------------------------------------------------------------
     # Who may see which figures
     # ------------------------------------------------------------------
@@ -208,7 +214,7 @@ class CrmCustomerKpi(models.AbstractModel):
                 "previous": previous.get(key),
                 "trend": kpi.trend(current.get(key), previous.get(key)),
             }
-            for key, (label, unit) in self.KPIS.items()
+            for key, (label, unit) in self._kpi_definitions().items()
         ]
 
     def _one(self, query, p):

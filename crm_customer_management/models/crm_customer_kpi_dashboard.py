@@ -50,6 +50,12 @@ class CrmCustomerKpi(models.AbstractModel):
         "returns": -1,
         "overdue_amount": -1,
         "overdue_mvc": -1,
+        "offers_shown": 0,
+        "offers_accepted": 1,
+        "offer_acceptance_rate": 1,
+        "offer_margin_won": 1,
+        "survey_invitations": 0,
+        "survey_response_rate": 1,
     }
     # figures of the last value refresh, not of a period: no previous period, no sparkline
     SNAPSHOT_KPIS = frozenset({"clv_historical", "clv_predicted", "overdue_amount", "overdue_mvc"})
@@ -153,7 +159,7 @@ class CrmCustomerKpi(models.AbstractModel):
         current["clv_cac_ratio"] = kpi.ratio(current["clv_historical"], current["cac"])
         lang = self.env.lang or "en_US"
         cards = []
-        for key, (label, unit) in self.KPIS.items():
+        for key, (label, unit) in self._kpi_definitions().items():
             snap = key in self.SNAPSHOT_KPIS
             value = current.get(key)
             prev = None if snap or key == "clv_cac_ratio" else previous.get(key)
@@ -214,7 +220,7 @@ class CrmCustomerKpi(models.AbstractModel):
         if key not in domains:
             raise UserError(self.env._("This figure has no records to open."))
         model, domain = domains[key]
-        label = self.KPIS[key][0]._translate(self.env.lang or "en_US")  # noqa: SLF001
+        label = self._kpi_definitions()[key][0]._translate(self.env.lang or "en_US")  # noqa: SLF001
         return {
             "type": "ir.actions.act_window",
             "name": label,

@@ -4,7 +4,6 @@ from odoo.tools import LazyTranslate
 from ..analytics import kpi
 from ..tools.sql import in_company_currency
 from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE
-from .crm_customer_kpi import CrmCustomerKpi as BaseKpi
 
 _lt = LazyTranslate(__name__)
 
@@ -18,13 +17,16 @@ class CrmCustomerKpi(models.AbstractModel):
 
     _inherit = "crm.customer.kpi"
 
-    KPIS = {
-        **BaseKpi.KPIS,
+    OFFER_KPIS = {
         "offers_shown": (_lt("Next best offers made"), "number"),
         "offers_accepted": (_lt("Next best offers accepted"), "number"),
         "offer_acceptance_rate": (_lt("Offer acceptance rate"), "percent"),
         "offer_margin_won": (_lt("Margin won by suggested products"), "money"),
     }
+
+    @api.model
+    def _kpi_definitions(self):
+        return {**super()._kpi_definitions(), **self.OFFER_KPIS}
 
     @api.model
     def _accepted_lines_sql(self):
