@@ -2,9 +2,10 @@ from odoo import api, models
 
 
 class SaleOrder(models.Model):
-    """Service by value on quotations: the pricelist and payment terms of the customer's
-    tier are suggested when the customer has none of his own; set when the partner is
-    chosen, the salesperson may change them."""
+    """Service by value on quotations: in the quotation form, choosing the customer sets
+    the pricelist and payment terms of the customer's tier when the customer has none of
+    his own; the salesperson may change them. An onchange, not a compute: an order created
+    by code (a shop, an import, another module) costs no query more."""
 
     _inherit = "sale.order"
 
@@ -23,24 +24,15 @@ class SaleOrder(models.Model):
                     result[order.id] = tier.with_company(company).sudo()
         return result
 
-    @api.depends("partner_id", "company_id")
-    def _compute_pricelist_id(self):
-        res = super()._compute_pricelist_id()
+    @api.onchange("partner_id")
+    def _onchange_partner_id_ccm_tier(self):
         tiers = self._ccm_tier_of()
         for order in self:
             tier = tiers.get(order.id)
+            if not tier:
+                continue
             partner = order.partner_id.with_company(order.company_id).sudo()
-            if tier and tier.pricelist_id and not partner.specific_property_product_pricelist:
+            if tier.pricelist_id and not partner.specific_property_product_pricelist:
                 order.pricelist_id = tier.pricelist_id
-        return res
-
-    @api.depends("partner_id")
-    def _compute_payment_term_id(self):
-        res = super()._compute_payment_term_id()
-        tiers = self._ccm_tier_of()
-        for order in self:
-            tier = tiers.get(order.id)
-            partner = order.partner_id.with_company(order.company_id).sudo()
-            if tier and tier.payment_term_id and not partner.property_payment_term_id:
+            if tier.payment_term_id and not partner.property_payment_term_id:
                 order.payment_term_id = tier.payment_term_id
-        return res

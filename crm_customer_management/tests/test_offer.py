@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_access_company import DedicatedCompanyCase
 
@@ -236,33 +236,34 @@ class TestServiceAndOffers(DedicatedCompanyCase):
             }
         )
         self.tiers["mvc"].write({"pricelist_id": vip_prices.id, "payment_term_id": sixty.id})
-        Order = self.env["sale.order"].with_user(self.sally)
-        order = Order.create({"partner_id": self.vip.id, "company_id": self.company.id})
-        self.assertEqual(order.pricelist_id, vip_prices)
-        self.assertEqual(order.payment_term_id, sixty)
+        # the quotation form shows the pricelist to users of the pricelists feature
+        self.sally.groups_id += self.env.ref("product.group_product_pricelist")
+        Order = self.env["sale.order"].with_user(self.sally).with_company(self.company)
+
+        def quotation(partner):
+            form = Form(Order)
+            form.partner_id = partner
+            return form
+
+        form = quotation(self.vip)
+        self.assertEqual(form.pricelist_id, vip_prices)
+        self.assertEqual(form.payment_term_id, sixty)
         # the salesperson's choice is kept
-        chosen = Order.create(
-            {
-                "partner_id": self.vip.id,
-                "company_id": self.company.id,
-                "pricelist_id": other_prices.id,
-            }
-        )
-        self.assertEqual(chosen.pricelist_id, other_prices)
-        chosen.pricelist_id = vip_prices
-        chosen.pricelist_id = other_prices
-        self.assertEqual(chosen.pricelist_id, other_prices)
+        form.pricelist_id = other_prices
+        self.assertEqual(form.save().pricelist_id, other_prices)
         # another tier: Odoo's own default
-        plain = Order.create({"partner_id": self.x.id, "company_id": self.company.id})
+        form = quotation(self.x)
+        self.assertEqual(form.pricelist_id, default_prices)
+        self.assertFalse(form.payment_term_id)
+        # changing the customer of a quotation suggests again
+        form.partner_id = self.vip
+        self.assertEqual(form.pricelist_id, vip_prices)
+        # an order made by code is Odoo's own: nothing added to its creation
+        plain = Order.create({"partner_id": self.vip.id, "company_id": self.company.id})
         self.assertEqual(plain.pricelist_id, default_prices)
-        self.assertFalse(plain.payment_term_id)
-        # changing the customer of a quotation suggests again (the onchange of the partner)
-        plain.partner_id = self.vip
-        self.assertEqual(plain.pricelist_id, vip_prices)
         # a customer's own pricelist comes first
         self.vip.with_company(self.company).property_product_pricelist = other_prices
-        own = Order.create({"partner_id": self.vip.id, "company_id": self.company.id})
-        self.assertEqual(own.pricelist_id, other_prices)
+        self.assertEqual(quotation(self.vip).pricelist_id, other_prices)
 
     def test_below_zero_is_flagged_once_for_a_cost_review(self):
         self.company.ccm_cost_review_user_id = self.manny
