@@ -211,6 +211,21 @@ class TestTimeline(CustomerManagementCase):
             )
         self.assertEqual(len(self.timeline(self.sales_manager)), len(self.timeline(self.sally)))
 
+    def test_a_user_outside_customer_management_marks_a_call_done(self):
+        """Marking an activity done never fails for the touchpoint: an internal user of no
+        sales or Customer Management group (an accountant) may close a call on a partner."""
+        clerk = new_test_user(self.env, login="ccm_tl_clerk", groups="base.group_user")
+        self.assertFalse(clerk.has_group("crm_customer_management.group_user"))
+        activity = self.customer.activity_schedule(
+            "mail.mail_activity_data_call", summary="Confirm the address", user_id=clerk.id
+        )
+        activity.with_user(clerk).action_feedback(feedback="Address confirmed")
+        touchpoint = self.env["crm.customer.touchpoint"].search(
+            [("commercial_partner_id", "=", self.customer.id), ("name", "=", "Confirm the address")]
+        )
+        self.assertEqual(touchpoint.channel_id, self.phone)
+        self.assertEqual(touchpoint.user_id, clerk)
+
     def test_one_query_for_a_page_of_the_timeline(self):
         channel = self.phone
         self.env["crm.customer.touchpoint"].create(
