@@ -63,23 +63,20 @@ class CrmCustomerValue(models.Model):
     # Gathering (a part of the value refresh)
     # ------------------------------------------------------------------
 
+    def _gather_queries(self, partner_ids):
+        # a contact or an answer alone makes no profile: "left"
+        return [
+            *super()._gather_queries(partner_ids),
+            (self._sql_interactions(), "left"),
+            (self._sql_satisfaction(), "left"),
+        ]
+
     def _gather(self, company, today, partner_ids):
         raw = super()._gather(company, today, partner_ids)
-        if raw.empty:
-            return raw
-        params = self._gather_params(company, today, partner_ids)
-        extra = self._query_frame(
-            f"SELECT * FROM ({self._sql_interactions()}) i"
-            f" FULL JOIN ({self._sql_satisfaction()}) s USING (partner_id)",
-            params,
-        )
-        if extra is None or extra.empty:
-            return raw
-        extra.index = extra.index.astype("int64")
         for col in ("last_contact_date", "last_nps_date"):
-            extra[col] = pd.to_datetime(extra[col])
-        # the customers that have figures of their own: a contact alone makes no profile
-        return raw.join(extra, how="left")
+            if col in raw:
+                raw[col] = pd.to_datetime(raw[col])
+        return raw
 
     def _sql_interactions(self):
         """Contacts per customer: counts, the last one, and the hours from each inbound

@@ -130,31 +130,46 @@ class CrmCustomerValue(models.Model):
             "all_partners": partner_ids is None,
         }
 
+    def _gather_queries(self, partner_ids):
+        """The figure queries of the gather: ``(query, join)`` pairs, ``join`` "outer" for
+        the sources that make a profile (a customer with orders, invoices, payments...)
+        and "left" for those that only add figures to one (contacts, answers).
+        Extensions append theirs."""
+        queries = (
+            self._sql_orders(),
+            self._sql_invoices(),
+            self._sql_payments(),
+            self._sql_stock(full=partner_ids is None),
+            self._sql_complaints(),
+        )
+        return [(query, "outer") for query in queries if query]
+
     def _gather(self, company, today, partner_ids):
-        """One DataFrame of raw figures, indexed by commercial partner id."""
+        """One DataFrame of raw figures, indexed by commercial partner id: every query of
+        :meth:`_gather_queries` side by side on one snapshot for a full refresh, else in
+        one round trip."""
         params = self._gather_params(company, today, partner_ids)
-        queries = [
-            query
-            for query in (
-                self._sql_orders(),
-                self._sql_invoices(),
-                self._sql_payments(),
-                self._sql_stock(full=partner_ids is None),
-                self._sql_complaints(),
-            )
-            if query
-        ]
+        queries = self._gather_queries(partner_ids)
+        outer = [query for query, join in queries if join == "outer"]
+        left = [query for query, join in queries if join != "outer"]
         frames = None
         if partner_ids is None and len(queries) > 1:
-            frames = self._query_frames_parallel(queries, params)
+            frames = self._query_frames_parallel(outer + left, params)
         if frames is not None:
-            raw = pd.concat(frames, axis=1, join="outer")
+            raw = pd.concat(frames[: len(outer)], axis=1, join="outer")
+            for frame in frames[len(outer) :]:
+                raw = raw.join(frame, how="left")
         else:
             # One round trip: the per-source queries joined on the customer.
-            joined = f"SELECT * FROM ({queries[0]}) q0" + "".join(
+            joined = f"SELECT * FROM ({outer[0]}) q0" + "".join(
                 f" FULL JOIN ({query}) q{i} USING (partner_id)"
-                for i, query in enumerate(queries[1:], start=1)
+                for i, query in enumerate(outer[1:], start=1)
             )
+            if left:
+                joined = f"SELECT * FROM ({joined}) base" + "".join(
+                    f" LEFT JOIN ({query}) l{i} USING (partner_id)"
+                    for i, query in enumerate(left)
+                )
             raw = self._query_frame(joined, params)
         raw.index = raw.index.astype("int64")
         raw = raw.sort_index()

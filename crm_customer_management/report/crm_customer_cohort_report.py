@@ -56,11 +56,20 @@ class CrmCustomerCohortReport(models.Model):
 
     @api.model
     def _rebuild(self, company, today):
-        """Rewrite ``company``'s rows from its value profiles (cohort and salesperson) and
-        its confirmed orders (the months bought in): two statements."""
+        """Bring ``company``'s rows to what its value profiles (cohort and salesperson) and
+        its confirmed orders (the months bought in) give today: the rows are computed into
+        a temporary table, then only the rows that changed are deleted and inserted (night
+        after night most stay as they were, and rewriting them all would check their
+        foreign keys again). Returns the number of rows of the company."""
         self.flush_model()
         cr = self.env.cr
-        cr.execute("DELETE FROM crm_customer_cohort_report WHERE company_id = %s", [company.id])
+        cr.execute(
+            """CREATE TEMP TABLE IF NOT EXISTS ccm_cohort_rows (
+                   partner_id int, user_id int, cohort_month date, month date,
+                   month_offset int, cohort_size int, nbr int, retention float8)
+                   ON COMMIT DROP;
+               TRUNCATE ccm_cohort_rows"""
+        )
         cr.execute(
             """
             WITH cohorts AS (
@@ -77,17 +86,17 @@ class CrmCustomerCohortReport(models.Model):
             ), sizes AS (
                 SELECT user_id, cohort, COUNT(*) AS n FROM cohorts GROUP BY user_id, cohort
             )
-            INSERT INTO crm_customer_cohort_report
-                   (company_id, partner_id, user_id, cohort_month, month, month_offset,
-                    cohort_size, nbr, retention)
-            SELECT %(company_id)s, m.partner_id, c.user_id, c.cohort, m.month,
+            INSERT INTO ccm_cohort_rows
+                   (partner_id, user_id, cohort_month, month, month_offset, cohort_size, nbr,
+                    retention)
+            SELECT m.partner_id, c.user_id, c.cohort, m.month,
                    ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM c.cohort)) * 12
                     + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM c.cohort))::int,
                    0, 1, 100.0
               FROM months m
               JOIN cohorts c ON c.partner_id = m.partner_id
              UNION ALL
-            SELECT %(company_id)s, NULL, s.user_id, s.cohort,
+            SELECT NULL, s.user_id, s.cohort,
                    (s.cohort + k * INTERVAL '1 month')::date, k, s.n, 0, 0.0
               FROM sizes s
              CROSS JOIN LATERAL generate_series(
@@ -97,5 +106,37 @@ class CrmCustomerCohortReport(models.Model):
             """,
             {"company_id": company.id, "month": today.replace(day=1)},
         )
+        total = cr.rowcount
+        cr.execute("ANALYZE ccm_cohort_rows")
+        # rows are unique on (customer or none, salesperson or none, cohort, month); the
+        # other columns follow from them, but a changed one is a changed row too
+        same = """COALESCE(n.partner_id, 0) = COALESCE(r.partner_id, 0)
+                  AND COALESCE(n.user_id, 0) = COALESCE(r.user_id, 0)
+                  AND n.cohort_month = r.cohort_month AND n.month = r.month
+                  AND n.month_offset = r.month_offset AND n.cohort_size = r.cohort_size
+                  AND n.nbr = r.nbr AND n.retention = r.retention"""
+        cr.execute(
+            f"""
+            DELETE FROM crm_customer_cohort_report r
+             WHERE r.company_id = %(company_id)s
+               AND NOT EXISTS (SELECT 1 FROM ccm_cohort_rows n WHERE {same})
+            """,  # noqa: S608 - constant SQL fragments
+            {"company_id": company.id},
+        )
+        cr.execute(
+            f"""
+            WITH kept AS MATERIALIZED (
+                SELECT * FROM crm_customer_cohort_report WHERE company_id = %(company_id)s
+            )
+            INSERT INTO crm_customer_cohort_report
+                   (company_id, partner_id, user_id, cohort_month, month, month_offset,
+                    cohort_size, nbr, retention)
+            SELECT %(company_id)s, n.partner_id, n.user_id, n.cohort_month, n.month,
+                   n.month_offset, n.cohort_size, n.nbr, n.retention
+              FROM ccm_cohort_rows n
+             WHERE NOT EXISTS (SELECT 1 FROM kept r WHERE {same})
+            """,  # noqa: S608 - constant SQL fragments
+            {"company_id": company.id},
+        )
         self.invalidate_model()
-        return cr.rowcount
+        return total

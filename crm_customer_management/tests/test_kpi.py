@@ -538,3 +538,31 @@ class TestKpi(DedicatedCompanyCase):
         self.a.user_id = self.b.user_id = self.sales_manager
         self.refresh(date(2026, 2, 1))
         self.assertFalse(Report.with_user(self.salesman).search_count(mine))
+
+    def test_cohort_rebuild_rewrites_only_what_changed(self):
+        """The next full refresh keeps the rows that stay as they were (same ids) and
+        replaces the changed ones: B buys in February, so the December cohort's third
+        month goes from 0 % to 50 %; the other cells keep their rows."""
+        self.confirm_order(self.a, "2025-12-05", 1, 100.0)
+        self.confirm_order(self.b, "2025-12-10", 1, 100.0)
+        self.refresh(date(2026, 2, 1))
+        Report = self.env["crm.customer.cohort.report"]
+        mine = [("company_id", "=", self.company.id)]
+        before = Report.search(mine)
+        self.assertEqual(len(before), 5)  # 2 buyers in December + 3 rows of its size
+        self.confirm_order(self.b, "2026-02-01", 1, 100.0)
+        self.refresh(date(2026, 2, 1))
+        after = Report.search(mine)
+        self.assertEqual(len(after), 6)
+        self.assertEqual(len(before & after), 5)  # nothing rewritten, one row more
+        groups = Report._read_group(mine, ["cohort_month:month", "month_offset"], ["retention:sum"])
+        self.assertEqual(
+            {(str(c)[:10], o): r for c, o, r in groups},
+            {("2025-12-01", 0): 100.0, ("2025-12-01", 1): 0.0, ("2025-12-01", 2): 50.0},
+        )
+        # B moves to another salesperson: his rows and the cohort's size rows change
+        self.b.user_id = self.sales_manager
+        self.refresh(date(2026, 2, 1))
+        moved = Report.search(mine)
+        self.assertEqual(len(moved), 9)  # 3 buyer rows, 3 size rows per salesperson
+        self.assertEqual(len(moved & after), 1)  # A's December row only
