@@ -167,8 +167,7 @@ class CrmCustomerValue(models.Model):
             )
             if left:
                 joined = f"SELECT * FROM ({joined}) base" + "".join(
-                    f" LEFT JOIN ({query}) l{i} USING (partner_id)"
-                    for i, query in enumerate(left)
+                    f" LEFT JOIN ({query}) l{i} USING (partner_id)" for i, query in enumerate(left)
                 )
             raw = self._query_frame(joined, params)
         raw.index = raw.index.astype("int64")
