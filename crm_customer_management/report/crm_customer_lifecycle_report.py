@@ -55,11 +55,20 @@ class CrmCustomerLifecycleReport(models.Model):
         return f"{self._with()} {self._select()} {self._from()} {self._where()}"
 
     def _with(self):
+        # The current stays (a partial index) apart from the ended ones, with a constant
+        # flag: a read of the current stages only (the funnel) skips the window over the
+        # whole history, which PostgreSQL cannot filter before computing it.
         return """
             WITH stays AS (
-                SELECT h.*, LEAD(h.date) OVER (PARTITION BY h.partner_id, h.company_id
-                                                ORDER BY h.date, h.id) AS date_end
+                SELECT h.*, NULL::timestamp AS date_end, TRUE AS current_stay
                   FROM crm_customer_lifecycle_history h
+                 WHERE h.is_current
+                 UNION ALL
+                SELECT w.*, FALSE AS current_stay
+                  FROM (SELECT h.*, LEAD(h.date) OVER (PARTITION BY h.partner_id, h.company_id
+                                                        ORDER BY h.date, h.id) AS date_end
+                          FROM crm_customer_lifecycle_history h) w
+                 WHERE NOT w.is_current
             )
         """
 
@@ -74,7 +83,7 @@ class CrmCustomerLifecycleReport(models.Model):
             SELECT s.id, s.partner_id, s.company_id, p.user_id, u.sale_team_id AS team_id,
                    p.country_id, p.industry_id, s.stage_to AS stage,
                    COALESCE(s.stage_from, '{NO_STAGE}') AS stage_from, s.trigger,
-                   s.date AS date_start, s.date_end, s.date_end IS NULL AS is_current,
+                   s.date AS date_start, s.date_end, s.current_stay AS is_current,
                    EXTRACT(EPOCH FROM COALESCE(s.date_end, NOW() AT TIME ZONE 'UTC') - s.date)
                        / 86400.0 AS days_in_stage,
                    1 AS nbr
