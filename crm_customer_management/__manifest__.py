@@ -2,7 +2,7 @@
     "name": "Customer Management (IDIC, QCI lifecycle, complaints, KPIs)",
     "summary": "Customer value and need profiles, lifecycle stages, complaint recovery "
     "and customer KPIs on the data sales, inventory and accounting already hold",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-customer-management/crm_customer_management",
     "author": "crm_customer_management contributors",

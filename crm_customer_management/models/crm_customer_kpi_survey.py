@@ -30,9 +30,10 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT COUNT(*), COUNT(*) FILTER (WHERE i.state = 'answered')
               FROM crm_customer_survey_invitation i
+              JOIN crm_customer_survey_campaign cmp ON cmp.id = i.campaign_id
               JOIN res_partner cp ON cp.id = i.commercial_partner_id
               {CUSTOMER_JOIN}
-             WHERE i.company_id = %(company_id)s AND i.sent_at IS NOT NULL
+             WHERE cmp.company_id = %(company_id)s AND i.sent_at IS NOT NULL
                AND i.sent_at >= %(dt_from)s AND i.sent_at < %(dt_to)s
                AND {CUSTOMER_SCOPE}
             """,  # noqa: S608 - constant SQL fragments

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.sql import create_index
 
 from ..analytics import interaction
 from ..const import CCM_MANAGER
@@ -124,22 +125,36 @@ class CrmCustomerSurveyInvitation(models.Model):
     _name = "crm.customer.survey.invitation"
     _description = "Satisfaction Survey Invitation"
     _order = "id desc"
+    # A wave queues a row per contact (77,000 at 100,000 customers), and PostgreSQL checks
+    # every foreign key of every row: the company and the survey are the campaign's, and
+    # the dates say when it was queued, sent and answered (no log columns).
+    _log_access = False
 
     campaign_id = fields.Many2one(
         "crm.customer.survey.campaign", required=True, index=True, ondelete="cascade"
     )
     kind = fields.Selection(related="campaign_id.kind", store=True)
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    survey_id = fields.Many2one("survey.survey", required=True)
+    company_id = fields.Many2one(related="campaign_id.company_id")
+    survey_id = fields.Many2one(related="campaign_id.survey_id")
     partner_id = fields.Many2one("res.partner", string="Contact", required=True, index=True)
     commercial_partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True
     )
     picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
-    state = fields.Selection(INVITATION_STATES, required=True, default="queued", index=True)
+    # the sending reads the queued ones: a partial index (init)
+    state = fields.Selection(INVITATION_STATES, required=True, default="queued")
     user_input_id = fields.Many2one("survey.user_input", string="Answer", index="btree_not_null")
     scheduled_at = fields.Datetime(readonly=True, index=True)
     sent_at = fields.Datetime(readonly=True)
     answered_at = fields.Datetime(readonly=True)
     error = fields.Text(readonly=True)
     nbr = fields.Integer("# Invitations", default=1, readonly=True)
+
+    def init(self):
+        create_index(
+            self.env.cr,
+            indexname="crm_customer_survey_invitation_queued_idx",
+            tablename=self._table,
+            expressions=["id"],
+            where="state = 'queued'",
+        )

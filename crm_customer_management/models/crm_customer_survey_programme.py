@@ -68,20 +68,20 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
                  WHERE ui.partner_id IS NOT NULL
                    AND COALESCE(ui.end_datetime, ui.create_date) >= %(since_min)s
             ), asked AS MATERIALIZED (
-                SELECT partner_id FROM crm_customer_survey_invitation
-                 WHERE company_id = %(company)s AND kind = %(kind)s
-                   AND scheduled_at >= %(since_interval)s
+                SELECT i.partner_id FROM crm_customer_survey_invitation i
+                  JOIN crm_customer_survey_campaign cmp ON cmp.id = i.campaign_id
+                 WHERE cmp.company_id = %(company)s AND i.kind = %(kind)s
+                   AND i.scheduled_at >= %(since_interval)s
             ), surveyed_pickings AS MATERIALIZED (
-                SELECT picking_id FROM crm_customer_survey_invitation
-                 WHERE picking_id IS NOT NULL AND company_id = %(company)s
+                SELECT i.picking_id FROM crm_customer_survey_invitation i
+                  JOIN crm_customer_survey_campaign cmp ON cmp.id = i.campaign_id
+                 WHERE i.picking_id IS NOT NULL AND cmp.company_id = %(company)s
             )
             INSERT INTO crm_customer_survey_invitation
-                   (campaign_id, kind, company_id, survey_id, partner_id, commercial_partner_id,
-                    picking_id, state, scheduled_at, nbr, create_uid, create_date, write_uid,
-                    write_date)
-            SELECT %(campaign)s, %(kind)s, %(company)s, %(survey)s, q.partner_id,
-                   q.commercial_partner_id, q.picking_id, 'queued', %(now)s, 1, %(uid)s,
-                   %(now)s, %(uid)s, %(now)s
+                   (campaign_id, kind, partner_id, commercial_partner_id, picking_id, state,
+                    scheduled_at, nbr)
+            SELECT %(campaign)s, %(kind)s, q.partner_id, q.commercial_partner_id, q.picking_id,
+                   'queued', %(now)s, 1
               FROM ({select}) q
             """,  # noqa: S608 - constant SQL fragments
             **params,
@@ -93,8 +93,6 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
             "campaign": campaign.id,
             "kind": campaign.kind,
             "company": company.id,
-            "survey": campaign.survey_id.id,
-            "uid": self.env.uid,
             "email_channel": email.id or 0,
             "now": now,
             "since_interval": now,
@@ -247,10 +245,10 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(
             """UPDATE crm_customer_survey_invitation i
-                  SET user_input_id = u.answer, state = 'sent', sent_at = %s, write_date = %s
+                  SET user_input_id = u.answer, state = 'sent', sent_at = %s
                  FROM UNNEST(%s::int4[], %s::int4[]) AS u(invitation, answer)
                 WHERE i.id = u.invitation""",
-            [fields.Datetime.now(), fields.Datetime.now(), invitations.ids, answers.ids],
+            [fields.Datetime.now(), invitations.ids, answers.ids],
         )
         invitations.invalidate_recordset()
         if template:

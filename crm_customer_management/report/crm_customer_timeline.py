@@ -300,7 +300,7 @@ class CrmCustomerTimeline(models.Model):
                 date="COALESCE(ui.end_datetime, ui.write_date)",
                 partner_id="p.commercial_partner_id",
                 contact_id="ui.partner_id",
-                company_id="inv.company_id",
+                company_id="icmp.company_id",
                 kind="'survey'",
                 channel="'portal'",
                 direction="'in'",
@@ -316,6 +316,7 @@ class CrmCustomerTimeline(models.Model):
                        AND s.ccm_satisfaction_kind IS NOT NULL
                   JOIN res_partner p ON p.id = ui.partner_id
                   LEFT JOIN crm_customer_survey_invitation inv ON inv.user_input_id = ui.id
+                  LEFT JOIN crm_customer_survey_campaign icmp ON icmp.id = inv.campaign_id
                   LEFT JOIN LATERAL (
                        SELECT l.value_scale FROM survey_user_input_line l
                         WHERE l.user_input_id = ui.id AND l.answer_type = 'scale'
@@ -332,7 +333,7 @@ class CrmCustomerTimeline(models.Model):
                 date="inv.sent_at",
                 partner_id="inv.commercial_partner_id",
                 contact_id="inv.partner_id",
-                company_id="inv.company_id",
+                company_id="cmp.company_id",
                 kind="'survey_invitation'",
                 channel="'email'",
                 direction="'out'",
