@@ -61,11 +61,19 @@ class CrmCustomerLifecycleHistory(models.Model):
 
     def init(self):
         res = super().init()
-        # one current stage per customer and company; the reports join on it
+        # One current stage per customer and company. The reports join the current stage
+        # on ``current_partner_id`` (the customer on the current row, else NULL; kept by
+        # PostgreSQL): a unique index without a predicate lets the planner drop that join
+        # from a read that does not use the stage, which a partial index does not.
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS crm_customer_lifecycle_history_current_uniq
-                ON crm_customer_lifecycle_history (partner_id, company_id) WHERE is_current
+                ON crm_customer_lifecycle_history (partner_id, company_id) WHERE is_current;
+            ALTER TABLE crm_customer_lifecycle_history
+                ADD COLUMN IF NOT EXISTS current_partner_id int4
+                GENERATED ALWAYS AS (CASE WHEN is_current THEN partner_id END) STORED;
+            CREATE UNIQUE INDEX IF NOT EXISTS crm_customer_lifecycle_history_current_partner
+                ON crm_customer_lifecycle_history (current_partner_id, company_id);
             """
         )
         return res

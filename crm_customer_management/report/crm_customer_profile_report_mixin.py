@@ -32,10 +32,11 @@ class CrmCustomerProfileReportMixin(models.AbstractModel):
     def _from_profile(self, partner, company):
         """The value profile and the lifecycle stage of commercial partner ``partner`` in
         ``company`` (columns: LEFT JOINs on unique keys, which a grouped read that does not
-        use them skips)."""
+        use them skips; the current stage by its non-partial unique key, see
+        ``crm.customer.lifecycle.history.init``)."""
         return (
             f"LEFT JOIN crm_customer_value v"
             f" ON v.partner_id = {partner} AND v.company_id = {company}"
             f" LEFT JOIN crm_customer_lifecycle_history ls"
-            f" ON ls.partner_id = {partner} AND ls.company_id = {company} AND ls.is_current"
+            f" ON ls.current_partner_id = {partner} AND ls.company_id = {company}"
         )

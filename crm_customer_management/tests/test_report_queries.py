@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..const import LIFECYCLE_STAGES
 from .common import TODAY
@@ -97,3 +98,37 @@ class TestReportQueries(DedicatedCompanyCase):
         # Third has a profile from its complaint but never ordered: not RFM-scored
         self.assertEqual(segments["Third"], "no_order")
         self.assertNotIn("no_order", [segments["First"], segments["Second"]])
+
+    def test_grouped_reads_skip_what_they_do_not_use(self):
+        """A report grouped without the lifecycle stage never reads the stage history (the
+        planner drops the join on the current stage's unique key); the funnel (current
+        stages only) never computes the ended stays' window."""
+        self._customer("First", "2026-01-15")
+        self.refresh(TODAY)
+        self.process_events(TODAY)
+        cr = self.env.cr
+
+        def plan(model, domain, groupby):
+            """PostgreSQL's plan of the grouped read, its SQL built as _read_group does."""
+            self.env.flush_all()
+            Model = self.env[model]
+            query = Model._search(domain)
+            terms = [Model._read_group_groupby(spec, query) for spec in groupby]
+            query.groupby = SQL(", ").join(terms)
+            cr.execute(SQL("EXPLAIN %s", query.select(*terms, SQL("COUNT(*)"))))
+            return "\n".join(row[0] for row in cr.fetchall())
+
+        for model, groupby in (
+            ("crm.customer.delivery.report", ["value_tier", "kind"]),
+            ("crm.customer.receivable.report", ["value_tier", "aging"]),
+        ):
+            with self.subTest(model=model):
+                self.assertNotIn("crm_customer_lifecycle_history", plan(model, [], groupby))
+                self.assertIn(
+                    "crm_customer_lifecycle_history", plan(model, [], ["lifecycle_stage"])
+                )
+        funnel = plan("crm.customer.lifecycle.report", [("is_current", "=", True)], ["stage"])
+        self.assertNotIn("WindowAgg", funnel)
+        # (the ended stays' end dates: their window is computed then)
+        ended = plan("crm.customer.lifecycle.report", [], ["date_end:month"])
+        self.assertIn("WindowAgg", ended)
