@@ -1,12 +1,13 @@
-import io
 import logging
 import time
 
 import pandas as pd
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from ..analytics import basket
+from ..tools.sql import copy_float8, decode_float8
 
 _logger = logging.getLogger(__name__)
 
@@ -304,10 +305,21 @@ class CrmCustomerBasket(models.AbstractModel):
                TRUNCATE ccm_offer_load"""
         )
         if len(out):
-            buf = io.StringIO()
-            out.to_csv(buf, header=False, index=False)
-            buf.seek(0)
-            cr.copy_expert(f"COPY ccm_offer_load ({', '.join(LOAD_COLUMNS)}) FROM STDIN CSV", buf)
+            # one binary COPY built by numpy (no text formatting of the floats), typed here
+            frame = out.reset_index(drop=True).rename_axis("line")
+            raw, labels = copy_float8(cr, "ccm_offer_raw", frame, text_columns=("source",))
+            integers = ("partner_id", "product_id", "offer_id", "rule_id", "rank")
+            columns = ", ".join(
+                decode_float8(col, text_columns=("source",), integer_columns=integers)
+                for col in LOAD_COLUMNS
+            )
+            cr.execute(
+                SQL(
+                    f"INSERT INTO ccm_offer_load ({', '.join(LOAD_COLUMNS)})"  # noqa: S608
+                    f" SELECT {columns} FROM {raw} l",
+                    **labels,
+                )
+            )
         cr.execute(
             "CREATE INDEX IF NOT EXISTS ccm_offer_load_key"
             " ON ccm_offer_load (partner_id, product_id); ANALYZE ccm_offer_load"
