@@ -31,6 +31,12 @@ def main():
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         state = env["ir.module.module"].search([("name", "=", args.module)]).state
         leftovers = env["ir.model"].search_count([("model", "like", "crm.customer.%")])
+        # what the addon made in Odoo's own tables (its indexes) goes with it
+        cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%ccm%"])
+        indexes = [row[0] for row in cr.fetchall()]
+        if indexes:
+            print(f"uninstall left indexes: {', '.join(indexes)}", file=sys.stderr)
+            return 1
         # Odoo still serves partners and their form view
         env["res.partner"].search([], limit=5).read(["name"])
         env["res.partner"].get_views([(False, "form")])
