@@ -47,6 +47,15 @@ def test_bgnbd_fit_does_not_depend_on_the_time_unit(cdnow, cdnow_bgnbd):
     assert days["a"] == pytest.approx(cdnow_bgnbd["a"], rel=1e-3)
 
 
+def test_bgnbd_refit_from_the_last_fit_finds_the_same_optimum(cdnow, cdnow_bgnbd):
+    """The nightly refit starts from the last parameters: from a point off the optimum
+    (the data of an earlier night), the gradient search alone lands on the CDNOW values."""
+    off = {k: v * 1.2 for k, v in cdnow_bgnbd.items()}
+    refit = clv.fit_bgnbd(cdnow["frequency"], cdnow["recency"], cdnow["T"], start=off)
+    for key in ("r", "alpha", "a", "b"):
+        assert refit[key] == pytest.approx(cdnow_bgnbd[key], rel=1e-3)
+
+
 def test_gamma_gamma_cdnow():
     data = _dataset("cdnow_customers_summary_with_transactions.csv")
     params = clv.fit_gamma_gamma(data["x"], data["zbar"])

@@ -89,11 +89,20 @@ def fit_bgnbd(frequency, recency, T, start=None):
         return val if np.isfinite(val) else 1e300
 
     starts = [np.zeros(4), np.log([0.5, 0.1, 1.0, 2.0])]
+    best = None
     if start and all(
         np.isfinite(float(start[k])) and start[k] > 0 for k in ("r", "alpha", "a", "b")
     ):
-        starts = [np.log([start["r"], start["alpha"] / scale, start["a"], start["b"]])]
-    best = None
+        # A refit next to the last optimum: the gradient search alone converges in a few
+        # dozen evaluations, where the simplex search would still shrink to its tolerance
+        # (thousands on a flat likelihood); the simplex remains the fallback.
+        point = np.log([start["r"], start["alpha"] / scale, start["a"], start["b"]])
+        # (kept when no worse than the start: near a flat optimum BFGS often stops on
+        # "precision loss", which is not a failure)
+        res = optimize.minimize(neg_ll, point, method="BFGS")
+        if np.isfinite(res.fun) and res.fun <= neg_ll(point):
+            best = res
+        starts = [] if best is not None else [point]
     for point in starts:
         res = optimize.minimize(
             neg_ll,
