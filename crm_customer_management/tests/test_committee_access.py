@@ -1,6 +1,10 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .test_committee import CommitteeCase
 
@@ -186,6 +190,44 @@ class TestCommitteeAccess(CommitteeCase):
         with self.assertRaises(AccessError):  # archiving needs the access-rights administrator
             wizard.write({"archive_user": True})
             wizard.action_confirm()
+
+    def test_a_plain_user_opens_committee_meetings(self):
+        """The committee fields of a calendar event are the addon's users' own: an internal
+        user outside Customer Management invited to a committee meeting opens it, and his
+        own events, without an access error, and sees none of them."""
+        paul = self.company_user("ccm_cmt_paul", "base.group_user", name="Paul Plain")
+        with freeze_time("2026-04-01 08:00"):
+            action = self.committee.with_user(self.sam).action_schedule_meeting()
+        meeting = self.env["calendar.event"].browse(action["res_id"])
+        meeting.partner_ids |= paul.partner_id
+        Event = self.env["calendar.event"].with_user(paul)
+        for view in ("form", "list", "calendar"):
+            arch = Event.get_views([(False, view)])["views"][view]["arch"]
+            self.assertNotIn("ccm_", arch, view)
+        form = Form(meeting.with_user(paul))
+        self.assertEqual(form.name, meeting.name)
+        self.assertEqual(
+            Event.search([("id", "=", meeting.id)]).read(["name"])[0]["name"], meeting.name
+        )
+        with self.assertRaises(AccessError):
+            meeting.with_user(paul).read(["ccm_committee_id"])
+        with self.assertRaises(AccessError):
+            meeting.with_user(paul).read(["ccm_agenda"])
+        with freeze_time("2026-04-02 08:00"):
+            own = Form(Event)
+            own.name = "Paul's dentist"
+            own.start = datetime(2026, 4, 3, 9, 0)
+            own.stop = datetime(2026, 4, 3, 10, 0)
+            own = own.save()
+        self.assertEqual(own.user_id, paul)
+        # a member of the committee sees the committee page and its fields
+        arch = (
+            self.env["calendar.event"]
+            .with_user(self.sam)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="ccm_committee_id"', arch)
+        self.assertEqual(meeting.with_user(self.sam).ccm_committee_id, self.committee)
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")
