@@ -97,6 +97,7 @@
         "report/crm_customer_timeline_views.xml",
         "views/crm_customer_survey_campaign_views.xml",
         "views/res_partner_timeline_views.xml",
+        "views/survey_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -122,6 +122,9 @@ from . import res_config_settings_interaction
 from . import crm_customer_survey_campaign
 from . import crm_customer_survey_programme
 from . import survey_user_input_invitation
+from . import survey_question
+from . import survey_user_input_line
+from . import survey_user_input_suggestion
 from . import crm_customer_kpi_survey
 from . import crm_customer_playbook_action_channel
 from . import crm_customer_lifecycle_channel

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..const import CCM_USER
+
 
 class CalendarEvent(models.Model):
     """A meeting of the CRM committee: its agenda built for the meeting's date, its minutes
@@ -8,13 +10,13 @@ class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     ccm_committee_id = fields.Many2one(
-        "crm.customer.committee", string="CRM Committee", index="btree_not_null"
+        "crm.customer.committee", string="CRM Committee", index="btree_not_null", groups=CCM_USER
     )
-    ccm_agenda = fields.Html("Agenda", readonly=True, groups="base.group_user")
-    ccm_agenda_date = fields.Datetime("Agenda Built On", readonly=True, groups="base.group_user")
-    ccm_minutes = fields.Html("Minutes", groups="base.group_user")
+    ccm_agenda = fields.Html("Agenda", readonly=True, groups=CCM_USER)
+    ccm_agenda_date = fields.Datetime("Agenda Built On", readonly=True, groups=CCM_USER)
+    ccm_minutes = fields.Html("Minutes", groups=CCM_USER)
     ccm_decision_ids = fields.One2many(
-        "crm.customer.decision", "meeting_id", "Decisions", groups="base.group_user"
+        "crm.customer.decision", "meeting_id", "Decisions", groups=CCM_USER
     )
 
     def action_ccm_build_agenda(self):

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -62,10 +64,31 @@ class CrmComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _send_satisfaction_survey(self):
+        """The CSAT survey of each resolved complaint, e-mailed to its customer contact
+        when the satisfaction programme's consent lets it through (an address, not on the
+        e-mail blacklist, not opted out of e-mail); otherwise none is sent and the
+        complaint's chatter says why."""
         survey = self.env.ref("crm_customer_management.survey_csat", raise_if_not_found=False)
         if not survey:
             return
-        for complaint in self.filtered(lambda c: not c.sudo().survey_answer_id):
+        pending = self.filtered(lambda c: not c.sudo().survey_answer_id)
+        reachable = self.env["crm.customer.survey.programme"]._email_reachable(
+            pending.sudo().partner_id
+        )
+        unreachable = pending.filtered(lambda c: c.sudo().partner_id.id not in reachable)
+        if unreachable:
+            unreachable.sudo()._message_log_batch(
+                {
+                    complaint.id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "No satisfaction survey sent: %(contact)s cannot be e-mailed (no "
+                        "address, on the e-mail blacklist or opted out of e-mail).",
+                        contact=complaint.sudo().partner_id.display_name,
+                    )
+                    for complaint in unreachable
+                }
+            )
+        for complaint in pending - unreachable:
             answer = survey.sudo()._create_answer(
                 partner=complaint.partner_id, check_attempts=False
             )

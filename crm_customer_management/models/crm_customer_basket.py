@@ -34,25 +34,67 @@ class CrmCustomerBasket(models.AbstractModel):
 
     @api.model
     def _cron_mine_all(self):
-        return run_per_company(
+        """Nightly: mine every company."""
+        return self._run_companies(self.env["res.company"].search([("active", "=", True)]))
+
+    @api.model
+    def _cron_mine_requested(self):
+        """Mine the companies a manager asked for (*Mine now*), in the background."""
+        return self._run_companies(
+            self.env["res.company"].search([("ccm_offer_mine_state", "=", "requested")])
+        )
+
+    def _run_companies(self, companies):
+        """Mine ``companies``, one transaction each (``tools.cron.run_per_company``: a
+        failure is logged, rolled back and recorded with its error on the company, the
+        others go on); their state says running, then done or failed."""
+        companies.sudo().write({"ccm_offer_mine_state": "running"})
+        failures = run_per_company(
             self,
-            self._run,
-            self.env["res.company"].search([("active", "=", True)]),
+            self._run_and_record,
+            companies,
             ("ccm_offer_cron_at", "ccm_offer_cron_error"),
         )
+        companies.filtered(lambda c: c.id in failures).sudo().write(
+            {"ccm_offer_mine_state": "failed"}
+        )
+        return failures
+
+    def _run_and_record(self, company):
+        self._run(company)
+        company.sudo().ccm_offer_mine_state = "done"
 
     @api.model
     def action_mine_now(self):
+        """*Mine now*: queue the mining of the manager's companies for the background job
+        (as the dashboard's *Refresh now*); a company already queued or running is left
+        as it is. The state shows where the button is."""
         if not self.env.user.has_group(CCM_MANAGER):
             raise UserError(self.env._("Only Customer Management managers can mine the rules."))
-        for company in self.env.companies:
-            self.sudo()._run(company)
+        companies = self.env.companies.sudo()
+        busy = companies.filtered(lambda c: c.ccm_offer_mine_state in ("requested", "running"))
+        queued = companies - busy
+        if queued:
+            queued.write({"ccm_offer_mine_state": "requested"})
+            self.env.ref(
+                "crm_customer_management.ir_cron_customer_basket_mine_requested"
+            ).sudo()._trigger()
+            message = self.env._(
+                "The mining of %(companies)s is queued: it runs in the background, its state "
+                "shows here.",
+                companies=", ".join(queued.mapped("name")),
+            )
+        else:
+            message = self.env._(
+                "The mining of %(companies)s is already queued or running.",
+                companies=", ".join(busy.mapped("name")),
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "message": self.env._("Association rules and next best offers refreshed."),
-                "type": "success",
+                "message": message,
+                "type": "info",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

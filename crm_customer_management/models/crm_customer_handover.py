@@ -21,6 +21,8 @@ class CrmCustomerHandover(models.Model):
     suggestion_count = fields.Integer("Suggestions", readonly=True)
     note_count = fields.Integer("Handover Notes", readonly=True)
     user_archived = fields.Boolean(readonly=True)
+    roles_moved = fields.Text("Roles Handed Over", readonly=True)
+    roles_left = fields.Text("Roles to Reassign by Hand", readonly=True)
 
     def _compute_display_name(self):
         for handover in self:

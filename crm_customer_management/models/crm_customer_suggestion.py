@@ -88,6 +88,16 @@ class CrmCustomerSuggestion(models.Model):
     complaint_id = fields.Many2one("crm.complaint", groups="base.group_user")
     sale_order_id = fields.Many2one("sale.order", string="Sales Order", groups="base.group_user")
     decision_id = fields.Many2one("crm.customer.decision", copy=False, groups="base.group_user")
+    survey_answer_line_id = fields.Many2one(
+        "survey.user_input.line",
+        string="Survey Answer",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+        groups="base.group_user",
+        help="The written survey answer this suggestion was made from.",
+    )
 
     def _default_author_user(self):
         return self.env.user if not self.env.user.share else False

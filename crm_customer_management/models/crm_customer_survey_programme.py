@@ -28,7 +28,8 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
     The selection is one INSERT ... SELECT per company (set-based, queued invitations);
     a triggered scheduled action then sends them in batches, each with its own survey
     answer and the survey's invitation e-mail. (The CSAT of a resolved complaint is sent
-    by the complaint itself.)"""
+    by the complaint itself, to a contact the same consent conditions let through:
+    ``_email_reachable``.)"""
 
     _name = "crm.customer.survey.programme"
     _description = "Satisfaction Survey Programme"
@@ -37,18 +38,46 @@ class CrmCustomerSurveyProgramme(models.AbstractModel):
     # Selection
     # ------------------------------------------------------------------
 
-    def _consent_sql(self):
-        """Conditions on contact ``c``: reachable by e-mail (an address, not blacklisted,
-        not opted out of the e-mail channel) and not surveyed within the minimum interval
-        (``%(since_min)s``)."""
+    def _reachable_sql(self):
+        """Conditions on contact ``c``: reachable by e-mail (active, an address, not on
+        Odoo's e-mail blacklist, not opted out of the e-mail channel
+        ``%(email_channel)s``)."""
         return """
                c.active AND c.email_normalized IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM mail_blacklist b
                             WHERE b.email = c.email_normalized AND b.active)
            AND NOT EXISTS (SELECT 1 FROM ccm_partner_channel_opt_out_rel o
                             WHERE o.partner_id = c.id AND o.channel_id = %(email_channel)s)
+        """
+
+    def _consent_sql(self):
+        """Conditions on contact ``c``: reachable by e-mail (``_reachable_sql``) and not
+        surveyed within the minimum interval (``%(since_min)s``)."""
+        return f"""{self._reachable_sql()}
            AND NOT EXISTS (SELECT 1 FROM surveyed r WHERE r.partner_id = c.id)
         """
+
+    @api.model
+    def _email_reachable(self, partners):
+        """Ids of ``partners`` a satisfaction survey may be e-mailed to: the programme's
+        own consent conditions (``_reachable_sql``), in one query whatever their number.
+        The transactional surveys sent outside the programme (the CSAT of a resolved
+        complaint) ask it."""
+        if not partners:
+            return set()
+        self.env["res.partner"].flush_model(["active", "email_normalized"])
+        self.env["res.partner"].flush_model(["ccm_opt_out_channel_ids"])
+        self.env["mail.blacklist"].flush_model(["email", "active"])
+        email = self.env["crm.customer.channel"]._by_code("email")
+        self.env.cr.execute(
+            SQL(
+                f"SELECT c.id FROM res_partner c WHERE c.id = ANY(%(ids)s) "  # noqa: S608
+                f"AND {self._reachable_sql()}",
+                ids=partners.ids,
+                email_channel=email.id or 0,
+            )
+        )
+        return {pid for (pid,) in self.env.cr.fetchall()}
 
     def _insert_sql(self, select, params):
         """The INSERT of the queued invitations of ``select`` (partner_id,

@@ -39,6 +39,19 @@ class ResCompany(models.Model):
     )
     ccm_offer_cron_at = fields.Datetime("Offers Mined At", readonly=True)
     ccm_offer_cron_error = fields.Text("Offer Mining Error", readonly=True)
+    ccm_offer_mine_state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        string="Offer Mining",
+        readonly=True,
+        copy=False,
+        help="The last mining of the rules and next best offers (nightly, or asked for by "
+        "Mine now): requested (queued for the background job), running, done or failed.",
+    )
 
     _sql_constraints = [
         (

@@ -22,7 +22,9 @@ class ResConfigSettings(models.TransientModel):
     )
     ccm_offer_cron_at = fields.Datetime(related="company_id.ccm_offer_cron_at")
     ccm_offer_cron_error = fields.Text(related="company_id.ccm_offer_cron_error")
+    ccm_offer_mine_state = fields.Selection(related="company_id.ccm_offer_mine_state")
 
     def action_ccm_mine_offers(self):
-        """Mine the rules and suggest the next best offers now (managers)."""
+        """Mine the rules and suggest the next best offers now, in the background
+        (managers)."""
         return self.env["crm.customer.basket"].action_mine_now()

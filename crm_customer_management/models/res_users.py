@@ -1,17 +1,40 @@
 from odoo import models
+from odoo.exceptions import UserError
+from odoo.http import request
 
 
 class ResUsers(models.Model):
-    """Archiving a user who still holds customers offers the handover first."""
+    """Archiving a user who still holds customers from the web client offers the handover
+    first (as Odoo's employees offer their departure wizard): archiving would leave his
+    customers orphaned and delete his activities (Odoo's mail does, those on documents the
+    archiving user may post on), which the handover gives to successors. A caller in code
+    (a script, a scheduled action, another module's method) archives as Odoo does."""
 
     _inherit = "res.users"
 
     def action_archive(self):
-        if not self.env.context.get("ccm_handover_done"):
+        if self._ccm_archive_offers_handover():
             holding = self._ccm_holding_customers()
-            if holding:
+            if len(holding) == 1 and len(self) == 1:
                 return holding._ccm_action_handover(archive=True)
+            if holding:
+                raise UserError(
+                    self.env._(
+                        "%(users)s still hold customers: archive them one at a time, each "
+                        "opens the handover of his customers first.",
+                        users=", ".join(holding.mapped("name")),
+                    )
+                )
         return super().action_archive()
+
+    def _ccm_archive_offers_handover(self):
+        """Whether this archive is the web client's *Archive* of users (the action menu of
+        their form or list): the request is the call of ``action_archive`` on users itself.
+        Not when the handover is done (``ccm_handover_done``), nor outside a request."""
+        if self.env.context.get("ccm_handover_done") or not request:
+            return False
+        params = getattr(request, "params", None) or {}
+        return params.get("model") == self._name and params.get("method") == "action_archive"
 
     def _ccm_holding_customers(self):
         """The users of ``self`` who are still the salesperson of an active customer."""

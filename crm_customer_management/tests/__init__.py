@@ -27,3 +27,4 @@ from . import test_timeline
 from . import test_channel_consent
 from . import test_survey_programme
 from . import test_analytical_flow
+from . import test_survey_suggestion

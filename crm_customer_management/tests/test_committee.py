@@ -356,21 +356,38 @@ class TestCommitteeCycle(CommitteeCase):
                 else None
             )
         self.assertGreaterEqual(len(held), 3)
+        # Sally also manages the key accounts department
+        key_accounts = self.env["crm.customer.department"].create(
+            {"name": "Key accounts", "company_id": self.company.id, "manager_id": self.sally.id}
+        )
         ada = self.company_user(
             "ccm_cmt_ada", "base.group_erp_manager,crm_customer_management.group_manager"
         )
-        action = self.sally.with_user(ada).action_archive()
+        action = self.sally.with_user(ada).action_ccm_handover()
         self.assertEqual(action["res_model"], "res.users.handover")
-        self.assertTrue(self.sally.active)  # not archived while she holds customers
         with freeze_time("2026-06-10"):
             form = Form(
                 self.env["res.users.handover"].with_user(ada).with_context(**action["context"])
             )
+            form.archive_user = True
             self.assertEqual(
                 (form.customer_count, form.lead_count, form.complaint_count, form.decision_count),
                 (4, 1, 1, 1),
             )
+            self.assertEqual(
+                form.role_summary,
+                "Seat on CRM Committee for Sales: to reassign by hand (no successor for "
+                "everything else)\nManager of the Key accounts department: to reassign by "
+                "hand (no successor for everything else)",
+            )
+            self.assertTrue(form.roles_by_hand)
             form.successor_id = self.otto
+            self.assertEqual(
+                form.role_summary,
+                "Seat on CRM Committee for Sales: to Otto\n"
+                "Manager of the Key accounts department: to Otto",
+            )
+            self.assertFalse(form.roles_by_hand)
             self.assertEqual(len(form.line_ids), 2)  # M1 and M2, the most valuable
             with form.line_ids.edit(0) as line:
                 self.assertEqual(line.partner_id, self.m1)
@@ -416,6 +433,38 @@ class TestCommitteeCycle(CommitteeCase):
             {(self.otto, 3), (self.una, 1)},
         )
         self.assertFalse(self.sally.active)
+        # the successors follow what they took over, with the default subtypes
+        for record, successor in (
+            (self.m1, self.una),
+            (self.m2, self.otto),
+            (self.s1, self.otto),
+            (self.s2, self.otto),
+            (lead, self.otto),
+            (self.complaint, self.otto),
+        ):
+            follower = record.message_follower_ids.filtered(
+                lambda f, s=successor: f.partner_id == s.partner_id
+            )
+            self.assertEqual(len(follower), 1, record.display_name)
+            self.assertEqual(
+                sorted(follower.subtype_ids.ids),
+                sorted(self.env["mail.message.subtype"]._default_subtypes(record._name)[0]),
+            )
+        self.assertNotIn(self.otto.partner_id, self.m1.message_partner_ids)
+        # Sally's seat and department went to Otto, the default successor
+        self.assertEqual(
+            {(m.user_id, m.department_id) for m in self.committee.member_ids},
+            {(self.ivan, self.inventory), (self.otto, self.sales)},
+        )
+        self.assertEqual(key_accounts.manager_id, self.otto)
+        self.assertEqual(
+            (handover.roles_moved, handover.roles_left),
+            (
+                "Seat on CRM Committee for Sales: to Otto\n"
+                "Manager of the Key accounts department: to Otto",
+                False,
+            ),
+        )
         # the key fact stays with the customer, readable by its new salesperson
         self.assertEqual(self.m1.with_user(self.una).ccm_fact_ids.name, fact.name)
         self.assertEqual(fact.author_id, self.sally)
@@ -455,6 +504,60 @@ class TestCommitteeCycle(CommitteeCase):
         self.m1.user_id = self.otto
         self.env.flush_all()
         self.assertFalse(report.search([("partner_id", "=", self.m1.id)]))
+
+    def test_handover_roles_without_a_single_successor(self):
+        """Successors per customer only: the committee and department roles stay and the
+        wizard says which to reassign by hand; a successor who does not work in a role's
+        company does not get it either."""
+        leo = self.company_user("ccm_cmt_leo", "sales_team.group_sale_salesman", name="Leo")
+        customer = self.env["res.partner"].create(
+            {"name": "CCM Committee L1", "is_company": True, "user_id": leo.id}
+        )
+        board = self.env["crm.customer.committee"].create(
+            {"name": "Service Board", "company_id": self.company.id, "chair_id": leo.id}
+        )
+        other = self.env["res.company"].create({"name": "CCM Committee Elsewhere"})
+        abroad = self.env["crm.customer.department"].create(
+            {"name": "Export", "company_id": other.id, "manager_id": leo.id}
+        )
+        wizard = self.env["res.users.handover"].create(
+            {
+                "user_id": leo.id,
+                "line_ids": [
+                    Command.create({"partner_id": customer.id, "successor_id": self.una.id})
+                ],
+            }
+        )
+        self.assertTrue(wizard.roles_by_hand)
+        self.assertEqual(
+            wizard.role_summary,
+            "Chair of Service Board: to reassign by hand (no successor for everything else)\n"
+            "Manager of the Export department: to reassign by hand (no successor for "
+            "everything else)",
+        )
+        handover = self.env["crm.customer.handover"].browse(wizard.action_confirm()["res_id"])
+        self.assertEqual(customer.user_id, self.una)
+        self.assertEqual((board.chair_id, abroad.manager_id), (leo, leo))
+        self.assertEqual((handover.roles_moved, handover.roles_left), (False, wizard.role_summary))
+        # a single successor of this company only: the chair moves, not the export department
+        wizard = self.env["res.users.handover"].create(
+            {"user_id": leo.id, "successor_id": self.otto.id}
+        )
+        self.assertEqual(
+            wizard.role_summary,
+            "Chair of Service Board: to Otto\nManager of the Export department: to reassign "
+            "by hand (Otto does not work in CCM Committee Elsewhere)",
+        )
+        handover = self.env["crm.customer.handover"].browse(wizard.action_confirm()["res_id"])
+        self.assertEqual((board.chair_id, abroad.manager_id), (self.otto, leo))
+        self.assertEqual(
+            (handover.roles_moved, handover.roles_left),
+            (
+                "Chair of Service Board: to Otto",
+                "Manager of the Export department: to reassign by hand (Otto does not work "
+                "in CCM Committee Elsewhere)",
+            ),
+        )
 
     def test_handover_queries_do_not_grow_with_customers(self):
         """One UPDATE per table, whatever the number of customers and activities."""

@@ -1,6 +1,11 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .test_committee import CommitteeCase
 
@@ -186,6 +191,111 @@ class TestCommitteeAccess(CommitteeCase):
         with self.assertRaises(AccessError):  # archiving needs the access-rights administrator
             wizard.write({"archive_user": True})
             wizard.action_confirm()
+
+    def test_a_plain_user_opens_committee_meetings(self):
+        """The committee fields of a calendar event are the addon's users' own: an internal
+        user outside Customer Management invited to a committee meeting opens it, and his
+        own events, without an access error, and sees none of them."""
+        paul = self.company_user("ccm_cmt_paul", "base.group_user", name="Paul Plain")
+        with freeze_time("2026-04-01 08:00"):
+            action = self.committee.with_user(self.sam).action_schedule_meeting()
+        meeting = self.env["calendar.event"].browse(action["res_id"])
+        meeting.partner_ids |= paul.partner_id
+        Event = self.env["calendar.event"].with_user(paul)
+        for view in ("form", "list", "calendar"):
+            arch = Event.get_views([(False, view)])["views"][view]["arch"]
+            self.assertNotIn("ccm_", arch, view)
+        form = Form(meeting.with_user(paul))
+        self.assertEqual(form.name, meeting.name)
+        self.assertEqual(
+            Event.search([("id", "=", meeting.id)]).read(["name"])[0]["name"], meeting.name
+        )
+        with self.assertRaises(AccessError):
+            meeting.with_user(paul).read(["ccm_committee_id"])
+        with self.assertRaises(AccessError):
+            meeting.with_user(paul).read(["ccm_agenda"])
+        with freeze_time("2026-04-02 08:00"):
+            own = Form(Event)
+            own.name = "Paul's dentist"
+            own.start = datetime(2026, 4, 3, 9, 0)
+            own.stop = datetime(2026, 4, 3, 10, 0)
+            own = own.save()
+        self.assertEqual(own.user_id, paul)
+        # a member of the committee sees the committee page and its fields
+        arch = (
+            self.env["calendar.event"]
+            .with_user(self.sam)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="ccm_committee_id"', arch)
+        self.assertEqual(meeting.with_user(self.sam).ccm_committee_id, self.committee)
+
+    def test_archiving_a_user_in_code_archives_him(self):
+        """Only the web client's Archive offers the handover: a caller in code archives a
+        user who still holds customers (they are orphaned, as Odoo leaves them)."""
+        sys = self.company_user(
+            "ccm_cmt_sys", "base.group_system,crm_customer_management.group_manager"
+        )
+        self.assertEqual(self.sally._ccm_holding_customers(), self.sally)
+        result = self.sally.with_user(sys).action_archive()
+        self.assertFalse(isinstance(result, dict) and result.get("res_model"))
+        self.assertFalse(self.sally.active)
+        self.assertEqual(self.m1.user_id, self.sally)  # orphaned: the orphan report lists it
+
+
+@tagged("post_install", "-at_install", "crm_customer_management")
+class TestArchiveFromTheWebClient(HttpCase):
+    """The web client's Archive of a user who still holds customers opens the handover
+    instead (one user), or says to archive them one at a time (several); a user who holds
+    none is archived."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ada = new_test_user(
+            cls.env,
+            login="ccm_arch_ada",
+            password="ccm_arch_ada",
+            groups="base.group_erp_manager,crm_customer_management.group_manager",
+        )
+        cls.hal, cls.hugo, cls.hana = (
+            new_test_user(cls.env, login=login, name=name, groups="sales_team.group_sale_salesman")
+            for login, name in (
+                ("ccm_arch_hal", "Hal Holder"),
+                ("ccm_arch_hugo", "Hugo Holder"),
+                ("ccm_arch_hana", "Hana Free"),
+            )
+        )
+        cls.env["res.partner"].create(
+            [
+                {"name": f"Held by {user.name}", "is_company": True, "user_id": user.id}
+                for user in (cls.hal, cls.hugo)
+            ]
+        )
+
+    def archive(self, users):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw/res.users/action_archive",
+            {"model": "res.users", "method": "action_archive", "args": [users.ids], "kwargs": {}},
+        )
+
+    def test_web_client_archive_offers_the_handover(self):
+        self.authenticate("ccm_arch_ada", "ccm_arch_ada")
+        action = self.archive(self.hal)
+        self.assertEqual(
+            (action["res_model"], action["target"], action["context"]),
+            (
+                "res.users.handover",
+                "new",
+                {"default_user_id": self.hal.id, "default_archive_user": True},
+            ),
+        )
+        self.assertTrue(self.hal.active)
+        with self.assertRaisesRegex(JsonRpcException, "UserError"):
+            self.archive(self.hal | self.hugo)
+        self.assertTrue(self.hal.active and self.hugo.active)
+        self.archive(self.hana)
+        self.assertFalse(self.hana.active)
 
 
 @tagged("post_install", "-at_install", "crm_customer_management")

@@ -308,3 +308,67 @@ class TestComplaintKpi(CustomerManagementCase):
         self.assertIsNone(april["complaint_first_response_hours"])
         # C, open and unanswered: counted as opened, in no response, resolution or SLA figure
         self.assertEqual((c.date_first_response, c.date_resolved), (False, False))
+
+    def test_complaint_csat_respects_the_email_consent(self):
+        """The CSAT of a resolved complaint goes to the contacts the satisfaction programme
+        may e-mail: not to one on the e-mail blacklist, opted out of e-mail, or without an
+        address; their complaints say why no survey was sent."""
+        email = self.env.ref("crm_customer_management.crm_customer_channel_email")
+
+        def stage(key):
+            return self.env.ref(f"crm_customer_management.complaint_stage_{key}")
+
+        Partner = self.env["res.partner"]
+        reachable = Partner.create({"name": "CSAT Open", "email": "open@csat.example.com"})
+        blacklisted = Partner.create({"name": "CSAT Black", "email": "Black@CSAT.example.com"})
+        self.env["mail.blacklist"]._add("black@csat.example.com")
+        opted_out = Partner.create(
+            {
+                "name": "CSAT Quiet",
+                "email": "quiet@csat.example.com",
+                "ccm_opt_out_channel_ids": [Command.set(email.ids)],
+            }
+        )
+        no_email = Partner.create({"name": "CSAT Nomail"})
+        partners = reachable | blacklisted | opted_out | no_email
+        with freeze_time("2026-03-02 09:00:00"):
+            complaints = self.env["crm.complaint"].create(
+                [{"subject": f"Late {p.name}", "partner_id": p.id} for p in partners]
+            )
+        by_partner = {c.partner_id: c for c in complaints}
+        with freeze_time("2026-03-03 09:00:00"):
+            complaints.write({"stage_id": stage("resolved").id})
+        self.assertEqual(complaints.filtered("survey_answer_id"), by_partner[reachable])
+        answer = by_partner[reachable].survey_answer_id
+        self.assertEqual(
+            (answer.partner_id, answer.survey_id),
+            (reachable, self.env.ref("crm_customer_management.survey_csat")),
+        )
+        self.assertFalse(
+            self.env["survey.user_input"].search(
+                [("partner_id", "in", (blacklisted | opted_out | no_email).ids)]
+            )
+        )
+        invitation = by_partner[reachable].message_ids.filtered(
+            lambda m: answer.access_token in (m.body or "")
+        )
+        self.assertEqual(invitation.partner_ids, reachable)
+        for partner in blacklisted | opted_out | no_email:
+            messages = by_partner[partner].message_ids
+            self.assertFalse(messages.filtered(lambda m: "Please answer here" in (m.body or "")))
+            self.assertFalse(messages.filtered(lambda m, p=partner: p in m.partner_ids))
+            note = messages.filtered(lambda m: "No satisfaction survey sent" in (m.body or ""))
+            self.assertEqual(len(note), 1)
+            self.assertEqual(
+                note.body,
+                f"<p>No satisfaction survey sent: {partner.name} cannot be e-mailed (no "
+                "address, on the e-mail blacklist or opted out of e-mail).</p>",
+            )
+            self.assertEqual(note.message_type, "notification")
+        # the opt-out withdrawn, the complaint closed, reopened and resolved again: sent now
+        opted_out.ccm_opt_out_channel_ids = [Command.clear()]
+        with freeze_time("2026-03-04 09:00:00"):
+            by_partner[opted_out].write({"stage_id": stage("closed").id})
+            by_partner[opted_out].write({"stage_id": stage("investigating").id})
+            by_partner[opted_out].write({"stage_id": stage("resolved").id})
+        self.assertEqual(by_partner[opted_out].survey_answer_id.partner_id, opted_out)

@@ -143,7 +143,12 @@ class TestComplaintProtectedFields(CustomerManagementCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Guarded Ltd", "is_company": True, "user_id": cls.salesman.id}
+            {
+                "name": "Guarded Ltd",
+                "is_company": True,
+                "user_id": cls.salesman.id,
+                "email": "info@guarded.example.com",
+            }
         )
 
     def test_salesman_cannot_forge_kpi_fields(self):

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -503,3 +504,65 @@ class TestServiceAndOffers(DedicatedCompanyCase):
         ):
             as_cora = self.env[model].with_user(cora).with_context(allowed_company_ids=main.ids)
             self.assertFalse(as_cora.search_count(company_domain), model)
+
+    def test_mine_now_runs_in_the_background(self):
+        """*Mine now* queues the company for the background job and returns at once; the
+        job mines it (state done, when); a failure is logged and shown with its error."""
+        Basket = self.env["crm.customer.basket"]
+        Rule = self.env["crm.customer.product.rule"]
+        cron = self.env.ref("crm_customer_management.ir_cron_customer_basket_mine_requested")
+        Trigger = self.env["ir.cron.trigger"]
+        with self.assertRaisesRegex(UserError, "managers"):
+            Basket.with_user(self.sally).action_mine_now()
+        Rule.search([("company_id", "=", self.company.id)]).unlink()
+        sara = self.company_user(
+            "ccm_offer_sara", "base.group_system,crm_customer_management.group_manager"
+        )
+        settings = self.env["res.config.settings"].with_user(sara)
+        manny_env = dict(allowed_company_ids=self.company.ids)
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        with freeze_time("2026-04-02 08:00:00"):
+            action = settings.with_context(**manny_env).create({}).action_ccm_mine_offers()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("is queued", action["params"]["message"])
+        self.assertEqual(self.company.ccm_offer_mine_state, "requested")
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertFalse(Rule.search([("company_id", "=", self.company.id)]))  # not yet
+        # asked again while queued: nothing more
+        action = Basket.with_user(self.manny).with_context(**manny_env).action_mine_now()
+        self.assertIn("already queued or running", action["params"]["message"])
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        # the background job
+        with freeze_time("2026-04-02 08:05:00"):
+            self.assertEqual(Basket._cron_mine_requested(), {})
+        self.assertEqual(self.company.ccm_offer_mine_state, "done")
+        self.assertEqual(self.company.ccm_offer_cron_at, datetime(2026, 4, 2, 8, 5))
+        self.assertFalse(self.company.ccm_offer_cron_error)
+        rule = Rule.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("kind", "=", "order"),
+                ("antecedent_product_id", "=", self.a.id),
+                ("antecedent_product2_id", "=", False),
+                ("product_id", "=", self.b.id),
+            ]
+        )
+        self.assertAlmostEqual(rule.lift, 1.6)
+        mined = Rule.search([("company_id", "=", self.company.id)])
+        # a failing run: logged, rolled back, shown in the settings with its error
+        with freeze_time("2026-04-03 08:00:00"):
+            Basket.with_user(self.manny).with_context(**manny_env).action_mine_now()
+        with (
+            patch.object(type(Basket), "_mine", side_effect=ValueError("no baskets today")),
+            self.assertLogs("odoo.addons.crm_customer_management.tools.cron", "ERROR") as logs,
+            freeze_time("2026-04-03 08:05:00"),
+        ):
+            failures = Basket._cron_mine_requested()
+        self.assertEqual(failures, {self.company.id: "ValueError: no baskets today"})
+        self.assertIn(f"failed for company {self.company.name}", logs.output[0])
+        form = Form(settings.with_context(**manny_env))
+        self.assertEqual(
+            (form.ccm_offer_mine_state, form.ccm_offer_cron_error, form.ccm_offer_cron_at),
+            ("failed", "ValueError: no baskets today", datetime(2026, 4, 3, 8, 5)),
+        )
+        self.assertEqual(Rule.search([("company_id", "=", self.company.id)]), mined)  # kept

@@ -205,7 +205,7 @@ class ResUsersHandover(models.TransientModel):
               FROM res_partner p2 LEFT JOIN {mapping} ON m.partner_id = p2.commercial_partner_id
              WHERE p.user_id = %(u)s AND p2.id = p.id
                AND COALESCE(m.successor_id, %(default)s) IS NOT NULL
-            RETURNING p.user_id, p.id = p.commercial_partner_id
+            RETURNING p.user_id, p.id = p.commercial_partner_id, p.id
             """,  # noqa: S608 - constant SQL fragment
             params,
         )
@@ -227,7 +227,7 @@ class ResUsersHandover(models.TransientModel):
                    LEFT JOIN {mapping} ON m.partner_id = lp.commercial_partner_id
              WHERE l.user_id = %(u)s AND l.active AND COALESCE(l.probability, 0) < 100
                AND l2.id = l.id AND COALESCE(m.successor_id, %(default)s) IS NOT NULL
-            RETURNING l.user_id
+            RETURNING l.user_id, l.id
             """,  # noqa: S608 - constant SQL fragment
             params,
         )
@@ -260,7 +260,7 @@ class ResUsersHandover(models.TransientModel):
                    ON m.partner_id = c2.commercial_partner_id
              WHERE c.user_id = %(u)s AND NOT c.is_closed AND c2.id = c.id
                AND COALESCE(m.successor_id, %(default)s) IS NOT NULL
-            RETURNING c.user_id
+            RETURNING c.user_id, c.id
             """,  # noqa: S608 - constant SQL fragment
             params,
         )
@@ -290,8 +290,60 @@ class ResUsersHandover(models.TransientModel):
             "crm.customer.text",
         ):
             self.env[model].invalidate_model(["user_id"])
+        self._follow_handed_over(
+            [("res.partner", pid, uid) for uid, is_customer, pid in moved if is_customer]
+            + [("crm.lead", lid, uid) for uid, lid in leads]
+            + [("crm.complaint", cid, uid) for uid, cid in complaints]
+        )
         notes = self._post_notes()
-        return self._log(moved, leads, activities, complaints, decisions, suggestions, notes)
+        roles = self._move_roles()
+        return self._log(moved, leads, activities, complaints, decisions, suggestions, notes, roles)
+
+    def _follow_handed_over(self, held):
+        """Each successor follows the customers, leads and complaints he took over (what
+        the ORM's reassignment would subscribe him to), with the default subtypes of each
+        model: one INSERT ... SELECT into the followers and their subtypes, whatever the
+        number of records (``held``: (model, record id, successor user id))."""
+        if not held:
+            return
+        Subtype = self.env["mail.message.subtype"]
+        subtypes = [
+            (model, sid)
+            for model in {model for model, _rid, _uid in held}
+            for sid in Subtype._default_subtypes(model)[0]
+        ]
+        self.env["mail.followers"].flush_model()
+        self.env.cr.execute(
+            """
+            WITH held AS (
+                SELECT DISTINCT h.res_model, h.res_id, u.partner_id
+                  FROM unnest(%(models)s::varchar[], %(ids)s::int[], %(users)s::int[])
+                       AS h(res_model, res_id, user_id)
+                  JOIN res_users u ON u.id = h.user_id
+            ), added AS (
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                SELECT res_model, res_id, partner_id FROM held
+                ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+                RETURNING id, res_model
+            )
+            INSERT INTO mail_followers_mail_message_subtype_rel
+                   (mail_followers_id, mail_message_subtype_id)
+            SELECT a.id, s.subtype_id
+              FROM added a
+              JOIN unnest(%(subtype_models)s::varchar[], %(subtype_ids)s::int[])
+                   AS s(res_model, subtype_id) ON s.res_model = a.res_model
+            """,
+            {
+                "models": [row[0] for row in held],
+                "ids": [row[1] for row in held],
+                "users": [row[2] for row in held],
+                "subtype_models": [model for model, _sid in subtypes] or [""],
+                "subtype_ids": [sid for _model, sid in subtypes] or [0],
+            },
+        )
+        self.env["mail.followers"].invalidate_model()
+        for model in {model for model, _rid, _uid in held}:
+            self.env[model].invalidate_model(["message_follower_ids", "message_partner_ids"])
 
     def _post_notes(self):
         """Each handover note on its customer's chatter, in one batch."""
@@ -313,7 +365,7 @@ class ResUsersHandover(models.TransientModel):
             self.env["res.partner"].sudo().browse(list(bodies))._message_log_batch(bodies)
         return len(bodies)
 
-    def _log(self, moved, leads, activities, complaints, decisions, suggestions, notes):
+    def _log(self, moved, leads, activities, complaints, decisions, suggestions, notes, roles):
         per = {}
 
         def count(rows, key):
@@ -337,6 +389,8 @@ class ResUsersHandover(models.TransientModel):
                     "decision_count": len(decisions),
                     "suggestion_count": len(suggestions),
                     "note_count": notes,
+                    "roles_moved": "\n".join(roles[0]) or False,
+                    "roles_left": "\n".join(roles[1]) or False,
                     "line_ids": [
                         (
                             0,
