@@ -820,6 +820,14 @@ class Showcase:
         users = env["res.users"].search([("login", "in", [PORTAL_LOGIN, "ccm.sales2"])])
         users.write({"lang": "fa_IR"})
 
+    def run_after_refresh(self):
+        """What needs the value profiles (tiers): the next best offers, whose catalogue
+        offer is for the most valuable and growable customers."""
+        t = time.time()
+        self.offers()
+        self.stats["offers_seconds"] = round(time.time() - t, 1)
+        return self.stats
+
     def run_after_documents(self, gen):
         """What needs the customers' documents (made by ``gen``, an ``OrmGenerator``): leads,
         costs, needs, the lifecycle history, then complaints and answers (which the past
@@ -836,7 +844,6 @@ class Showcase:
         self.complaints()
         self.nps_answers()
         self.survey_programme()
-        self.offers()
         t_lang = time.time()
         self.persian()
         self.stats["persian_seconds"] = round(time.time() - t_lang, 1)
