@@ -88,8 +88,8 @@ class ComplaintPortal(CustomerPortal):
             return request.redirect(f"/my/complaints/{complaint.id}")
         values = self._prepare_portal_layout_values()
         # the labels in the reader's language (the constant holds the English ones)
-        severities = request.env["crm.complaint"]._fields["severity"]._description_selection(
-            request.env
+        severities = (
+            request.env["crm.complaint"]._fields["severity"]._description_selection(request.env)
         )
         values.update({"page_name": "complaint", "severities": severities})
         return request.render("crm_customer_management.portal_new_complaint", values)
