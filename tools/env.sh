@@ -87,6 +87,12 @@ CCM_DATA_DIR="$CCM_CACHE/filestore"
 # clones on one machine (a CI clone beside a working copy) never overwrite each other's.
 CCM_CONF="${CCM_CONF:-$CCM_CACHE/odoo-$(printf %s "$CCM_ROOT" | sha256sum | cut -c1-8).conf}"
 CCM_LOGDIR="$CCM_CACHE/log"
+# Node packages of the setup (rtlcss, which Odoo runs for right-to-left stylesheets)
+CCM_NODE="$CCM_CACHE/node"
+case ":$PATH:" in
+*":$CCM_NODE/node_modules/.bin:"*) ;;
+*) export PATH="$CCM_NODE/node_modules/.bin:$PATH" ;;
+esac
 CCM_DEMO_DB="${CCM_DEMO_DB:-ccm_demo}"
 CCM_HTTP_PORT="${CCM_HTTP_PORT:-8069}"
 

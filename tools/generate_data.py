@@ -646,6 +646,7 @@ def main(argv=None):
         stats.update(showcase.run_after_documents(gen))
         env["crm.customer.value"]._cron_refresh_all()
         env["crm.customer.lifecycle"]._cron_evaluate_all()
+        stats.update(showcase.run_after_refresh())
         # the events the ORM flows recorded, done now rather than by the first cron run
         env["crm.customer.event"]._process_queue()
         cr.commit()

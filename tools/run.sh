@@ -2,8 +2,9 @@
 # make run / make stop: serve the demo database on http://localhost:$CCM_HTTP_PORT.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
-pidfile="$CCM_CACHE/odoo.pid"
-log="$CCM_LOGDIR/odoo.log"
+# one server per port: clones serving other ports (CCM_HTTP_PORT) keep their own pid and log
+pidfile="$CCM_CACHE/odoo-$CCM_HTTP_PORT.pid"
+log="$CCM_LOGDIR/odoo-$CCM_HTTP_PORT.log"
 
 case "${1:-start}" in
 stop)

@@ -12,7 +12,7 @@ ccm_pg_start
 ccm_write_conf
 psql -lqt | cut -d'|' -f1 | grep -qw "$DB" || ccm_die "no database $DB: run make run first (or set CCM_SCREENSHOTS_DB)"
 export PYTHONPATH="$ODOO_SOURCE${PYTHONPATH:+:$PYTHONPATH}"
-export CCM_SCREENSHOTS_DIR="$CCM_ROOT/docs/screenshots"
+export CCM_SCREENSHOTS_DIR="${CCM_SCREENSHOTS_DIR:-$CCM_ROOT/docs/screenshots}"
 conf="$(mktemp)"
 trap 'rm -f "$conf"' EXIT
 sed "s/^http_port = .*/http_port = ${CCM_SCREENSHOTS_HTTP_PORT:-8078}/" "$CCM_CONF" >"$conf"

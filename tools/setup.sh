@@ -75,6 +75,30 @@ ccm_system_tools() {
 }
 ccm_system_tools
 
+# 3b. rtlcss (npm), which Odoo runs to build the right-to-left stylesheets of Persian (and
+#     Arabic, Hebrew) screens: without it Odoo logs a warning and serves the left-to-right
+#     ones, so a Persian user reads Persian words laid out left to right. Installed in the
+#     cache (no global install); tools/env.sh puts it on the PATH of Odoo.
+ccm_rtlcss() {
+  command -v rtlcss >/dev/null 2>&1 && return 0
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    ccm_info "installing npm (for rtlcss, the right-to-left stylesheets of Persian screens)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+             apt-get install -y -q --no-install-recommends npm >/dev/null; } || true
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    ccm_info "installing rtlcss into $CCM_NODE (the right-to-left stylesheets of Persian screens)"
+    mkdir -p "$CCM_NODE"
+    npm install --prefix "$CCM_NODE" --no-audit --no-fund --loglevel=error "rtlcss@4" >/dev/null \
+      || ccm_info "could not install rtlcss: Persian screens stay left to right (npm install -g rtlcss)"
+  else
+    ccm_info "missing npm and rtlcss: Persian screens stay left to right; install rtlcss" \
+      "(npm install -g rtlcss)"
+  fi
+}
+ccm_rtlcss
+
 # 4. PostgreSQL and the Odoo configuration
 ccm_pg_start
 ccm_write_conf

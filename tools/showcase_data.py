@@ -15,10 +15,12 @@ three years; this module adds, through the addon's and Odoo's own flows:
   churn and retention have customers active at the start of a period;
 - complaints in every stage, in and out of their SLA, with credit notes (the reversal wizard)
   and returns (the return wizard) made from them, satisfaction surveys answered, outcomes;
-- NPS answers with comments, a portal user with complaints, deliveries promised five days
-  after the order (some late), Persian installed;
-- ``check()``: every figure of the KPI dashboard of last month, for the company and each
-  salesperson, must be defined.
+- NPS answers with comments, the relationship NPS programme's last two monthly waves
+  (invitations sent, some answered), next best offers made and accepted in the last two
+  months, a portal user with complaints, deliveries promised five days after the order
+  (some late), Persian installed;
+- ``check()``: every figure of the KPI dashboard as a manager opens it (last month, the
+  company and each salesperson), its previous period and its charts, must be defined.
 
 Everything here concerns the ORM-made (template) customers only, so its cost does not grow
 with the benchmark sizes.
@@ -28,7 +30,7 @@ import logging
 import time
 from collections import defaultdict
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 _logger = logging.getLogger("generate_data")
@@ -152,7 +154,17 @@ class Showcase:
         self.company = env.company
         self.customers = customers
         self.month_start, self.month_end = last_month(today)
+        # the month before: the dashboard's previous period, its cards' "previous" figures
+        self.prev_start, self.prev_end = last_month(self.month_start)
         self.stats = {}
+
+    def showcase_month(self, day):
+        """(first day, last day) of the dashboard's period (last month) or of its previous
+        period when ``day`` falls in one, else None."""
+        for start, end in ((self.prev_start, self.prev_end), (self.month_start, self.month_end)):
+            if start <= day <= end:
+                return start, end
+        return None
 
     def ref(self, xmlid):
         return self.env.ref(f"{MOD}.{xmlid}")
@@ -393,16 +405,21 @@ class Showcase:
         return answer
 
     def nps_answers(self):
-        """NPS answers over the history; for each salesperson some last month."""
+        """NPS answers over the history; for each salesperson some last month and some the
+        month before."""
         rng = self.rng
         survey = self.ref("survey_nps")
         answers, dates = self.env["survey.user_input"], []
-        recent = set()
+        recent, before = set(), set()
         for c in self.customers:
             n = 0
             if c.user_id.id not in recent or rng.random() < 0.15:
                 recent.add(c.user_id.id)
                 dates.append(at(self.month_start + timedelta(days=rng.randint(0, 25)), 11))
+                n += 1
+            elif c.user_id.id not in before or rng.random() < 0.1:
+                before.add(c.user_id.id)
+                dates.append(at(self.prev_start + timedelta(days=rng.randint(0, 25)), 11))
                 n += 1
             elif rng.random() < 0.5:
                 dates.append(at(self.today - timedelta(days=rng.randint(40, 3 * 365)), 11))
@@ -430,7 +447,8 @@ class Showcase:
     # -- complaints -------------------------------------------------------------------
     def complaint_plan(self):
         """(customer, date opened, last stage, in SLA) of each complaint: the history's,
-        two per salesperson opened and closed last month, and open ones in every stage."""
+        two per salesperson opened and closed last month and two the month before, and
+        open ones in every stage."""
         rng = self.rng
         plan = []
         customers = list(self.customers)
@@ -441,9 +459,10 @@ class Showcase:
         for c in customers:
             by_user[c.user_id.id].append(c)
         for own in by_user.values():
-            for in_sla in (True, False):
-                opened = self.month_start + timedelta(days=rng.randint(1, 6))
-                plan.append((rng.choice(own), opened, "closed", in_sla))
+            for start in (self.month_start, self.prev_start):
+                for in_sla in (True, False):
+                    opened = start + timedelta(days=rng.randint(1, 6))
+                    plan.append((rng.choice(own), opened, "closed", in_sla))
         for i, stage in enumerate(STAGES[:-1] * 2):
             # the first round opened these days, the second weeks ago: their SLA breached
             opened = self.today - timedelta(
@@ -562,14 +581,15 @@ class Showcase:
         if target >= STAGES.index("resolved"):
             factor = rng.uniform(0.3, 0.95) if in_sla else rng.uniform(1.2, 1.8)
             resolved = opened_at + resolve_span * factor
-            if opened_at.date() >= self.month_start and opened_at.date() <= self.month_end:
-                resolved = min(resolved, at(self.month_end, 12))  # closed within last month
+            month = self.showcase_month(opened_at.date())
+            if month:  # resolved within the month it was opened in
+                resolved = min(resolved, at(month[1], 12))
             resolved = max(min(resolved, now), vals["date_first_response"])
             vals["date_resolved"] = resolved
             if target == STAGES.index("closed"):
                 closed = resolved + timedelta(hours=rng.randint(1, 30))
                 if opened_at.date() <= self.month_end:
-                    closed = min(closed, at(self.month_end, 17))
+                    closed = min(closed, at((month or (None, self.month_end))[1], 17))
                 vals["date_closed"] = max(min(closed, now), resolved)
         if vals:
             c.write(vals)
@@ -623,7 +643,7 @@ class Showcase:
         rng = self.rng
         answer = complaint.sudo().survey_answer_id
         resolved = complaint.sudo().date_resolved
-        recent = self.month_start <= resolved.date() <= self.month_end
+        recent = self.showcase_month(resolved.date())
         if not answer or (not recent and rng.random() < 0.25):
             return
         score = rng.choice([4, 5, 5, 3]) if in_sla else rng.choice([1, 2, 3, 4])
@@ -641,20 +661,22 @@ class Showcase:
             complaint.sudo().date_resolved + timedelta(hours=rng.randint(2, 20)), datetime.now()
         )
         if recent:
-            done = min(done, at(self.month_end, 20))
+            done = min(done, at(recent[1], 20))
         self._date_answers(answer, [done])
 
     # -- portal -------------------------------------------------------------------------
     def offers(self):
-        """Next best offers made on the 10th of last month (a catalogue offer for the most
-        valuable and growable customers, then the mined rules), and some accepted: for each
-        salesperson, two suggestions of their customers added to a quotation by the
-        suggestion's own action, as the salesperson, the order confirmed three days later."""
+        """Next best offers made on the 10th of the month before last for every second
+        customer of each salesperson, on the 10th of last month for all (a catalogue offer
+        for the most valuable and growable customers, then the mined rules; a suggestion
+        made again keeps its first date), and some accepted in both months: for each
+        salesperson, two suggestions first made that month added to a quotation by the
+        suggestion's own action, as the salesperson, the order confirmed three days
+        later."""
         from freezegun import freeze_time  # noqa: PLC0415 - Odoo's test dependency
 
         env = self.env
         company = env.company
-        made = last_month(self.today)[0] + timedelta(days=9)
         tiers = env["crm.customer.tier"].search([("code", "in", ["mvc", "mgc"])])
         product = env["product.product"].search([("default_code", "=like", "CCM%")], limit=1)
         if product:
@@ -667,13 +689,37 @@ class Showcase:
                     "company_id": company.id,
                 }
             )
-        with freeze_time(at(made, 3)):
-            env["crm.customer.basket"]._run(company)
-        Suggestion = env["crm.customer.offer.suggestion"]
+        Basket = env["crm.customer.basket"]
+        by_user = defaultdict(list)
+        for c in self.customers:
+            by_user[c.user_id.id].append(c.commercial_partner_id.id)
+        half = [pid for ids in by_user.values() for pid in ids[::2]]
+        salespeople = env["res.users"].search([("login", "=like", "ccm.sales%")])
         accepted = 0
-        for user in env["res.users"].search([("login", "=like", "ccm.sales%")]):
-            suggestions = Suggestion.search(
-                [("company_id", "=", company.id), ("user_id", "=", user.id)],
+        for start in (self.prev_start, self.month_start):
+            made = start + timedelta(days=9)
+            with freeze_time(at(made, 3)):
+                if start == self.prev_start:
+                    Basket._suggest(company, partner_ids=half, lines=Basket._mine(company))
+                else:
+                    Basket._run(company)
+            accepted += self._accept_offers(company, salespeople, made)
+        self.stats["offers_accepted"] = accepted
+
+    def _accept_offers(self, company, salespeople, made):
+        """Two suggestions first made on ``made`` per salesperson added to a quotation the
+        next day, the order confirmed three days after: how many."""
+        from freezegun import freeze_time  # noqa: PLC0415 - Odoo's test dependency
+
+        env = self.env
+        accepted = 0
+        for user in salespeople:
+            suggestions = env["crm.customer.offer.suggestion"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("user_id", "=", user.id),
+                    ("date_first", "=", made),
+                ],
                 order="source desc, rank, id",
                 limit=2,
             )
@@ -690,7 +736,51 @@ class Showcase:
                 with freeze_time(at(made + timedelta(days=4))):
                     order.sudo().action_confirm()
                 accepted += 1
-        self.stats["offers_accepted"] = accepted
+        return accepted
+
+    def survey_programme(self):
+        """The relationship NPS programme switched on (a 15 % sample of the due contacts
+        each month), its monthly waves of the month before last and of last month (queued
+        and sent by the scheduled actions' methods on the 3rd), about two invitations in
+        five answered within the week."""
+        from freezegun import freeze_time  # noqa: PLC0415 - Odoo's test dependency
+
+        rng = self.rng
+        env = self.env
+        Programme = env["crm.customer.survey.programme"]
+        Invitation = env["crm.customer.survey.invitation"]
+        # the programme on (Settings), a sample of the due contacts each month
+        self.company.write({"ccm_nps_enabled": True, "ccm_nps_sample_percent": 15.0})
+        sent = answered = 0
+        for start in (self.prev_start, self.month_start):
+            wave = at(start + timedelta(days=2), 8)
+            with freeze_time(wave):
+                Programme._schedule_nps(self.company, now=wave)
+                invitations = Invitation.search(
+                    [("company_id", "=", self.company.id), ("state", "=", "queued")]
+                )
+                Programme._send(invitations)
+            sent += len(invitations)
+            for invitation in invitations.filtered("user_input_id"):
+                if rng.random() > 0.4:
+                    continue
+                done = wave + timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 9))
+                score = min(10, max(0, int(round(rng.gauss(8.0, 2)))))
+                kind = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+                answer = invitation.user_input_id
+                questions = answer.survey_id.question_ids
+                with freeze_time(done):
+                    self._fill(
+                        answer,
+                        questions.filtered(lambda q: q.question_type == "scale")[:1],
+                        questions.filtered(lambda q: q.question_type == "text_box")[:1],
+                        score,
+                        rng.choice(NPS_COMMENTS[kind]),
+                    )
+                    answer._mark_done()
+                self._date_answers(answer, [done])
+                answered += 1
+        self.stats.update(survey_invitations=sent, survey_invitations_answered=answered)
 
     def portal_user(self):
         """A portal user for a contact of a customer company (login and password in the
@@ -730,6 +820,14 @@ class Showcase:
         users = env["res.users"].search([("login", "in", [PORTAL_LOGIN, "ccm.sales2"])])
         users.write({"lang": "fa_IR"})
 
+    def run_after_refresh(self):
+        """What needs the value profiles (tiers): the next best offers, whose catalogue
+        offer is for the most valuable and growable customers."""
+        t = time.time()
+        self.offers()
+        self.stats["offers_seconds"] = round(time.time() - t, 1)
+        return self.stats
+
     def run_after_documents(self, gen):
         """What needs the customers' documents (made by ``gen``, an ``OrmGenerator``): leads,
         costs, needs, the lifecycle history, then complaints and answers (which the past
@@ -745,7 +843,7 @@ class Showcase:
         self.lifecycle_history()
         self.complaints()
         self.nps_answers()
-        self.offers()
+        self.survey_programme()
         t_lang = time.time()
         self.persian()
         self.stats["persian_seconds"] = round(time.time() - t_lang, 1)
@@ -757,18 +855,36 @@ class Showcase:
 
 
 def check(env, today):
-    """Undefined KPI figures of last month for the company and each salesperson of the
-    demo's customers: [(scope, key)]."""
-    date_from, date_to = last_month(today)
-    # as the administrator opening the dashboard (a manager: every salesperson)
-    Kpi = env["crm.customer.kpi"].with_user(env.ref("base.user_admin"))
+    """Undefined figures of the KPI dashboard as a manager (the administrator) opens it: its
+    default period (last month) and company, for the company and for each salesperson of
+    the demo's customers; every KPI of ``_kpi_definitions()`` (its value, and its previous
+    period where the card shows one), every chart, and the staff scorecard: [(scope, key)].
+    """
+    admin = env.ref("base.user_admin")
+    Kpi = env["crm.customer.kpi"].with_user(admin).with_context(lang="en_US")
     company = env.company
     salespeople = env["res.users"].search([("login", "=like", "ccm.sales%")])
+    keys = set(Kpi._kpi_definitions())
+    date_from, date_to = last_month(today)
+    # the dashboard opens on last month of the real today; a generation --today elsewhere
+    # is checked on its own last month
+    period = {}
+    if today != date.today():
+        period = {"period": "custom", "date_from": date_from, "date_to": date_to}
     missing = []
     for user in [None, *salespeople]:
-        values = Kpi._compute(company, date_from, date_to, user=user)
+        data = Kpi.get_dashboard_data(dict(period, user_id=user.id) if user else period)
         scope = user.login if user else company.name
-        missing += [(scope, key) for key in Kpi._kpi_definitions() if values.get(key) is None]
+        cards = {card["key"]: card for card in data["kpis"]}
+        missing += [(scope, f"{key} (no card)") for key in sorted(keys - set(cards))]
+        for key, card in cards.items():
+            if card["value"] is None:
+                missing.append((scope, key))
+            elif not card["snapshot"] and key != "clv_cac_ratio" and card["previous"] is None:
+                missing.append((scope, f"{key} (previous period)"))
+        for name, rows in data["charts"].items():
+            if not any(_chart_has_data(row) for row in rows):
+                missing.append((scope, f"chart {name}"))
     card = Kpi._staff(company, date_from, date_to)
     for user in salespeople:
         if user.id not in card.index:
@@ -777,6 +893,12 @@ def check(env, today):
         row = card.loc[user.id]
         missing += [(user.login, f"staff {key}") for key in Kpi.STAFF_KPIS if row.get(key) is None]
     return missing
+
+
+def _chart_has_data(row):
+    """A chart row counts something: a non-zero count or value, a cohort with customers."""
+    figures = [row.get(k) for k in ("count", "value", "size") if k in row]
+    return any(f for f in figures)
 
 
 def check_or_exit(env, today):

@@ -87,5 +87,9 @@ class ComplaintPortal(CustomerPortal):
             complaint.message_subscribe(partner_ids=partner.ids)
             return request.redirect(f"/my/complaints/{complaint.id}")
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "complaint", "severities": SEVERITIES})
+        # the labels in the reader's language (the constant holds the English ones)
+        severities = (
+            request.env["crm.complaint"]._fields["severity"]._description_selection(request.env)
+        )
+        values.update({"page_name": "complaint", "severities": severities})
         return request.render("crm_customer_management.portal_new_complaint", values)

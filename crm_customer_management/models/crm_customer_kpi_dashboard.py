@@ -160,9 +160,10 @@ class CrmCustomerKpi(models.AbstractModel):
         lang = self.env.lang or "en_US"
         cards = []
         for key, (label, unit) in self._kpi_definitions().items():
-            snap = key in self.SNAPSHOT_KPIS
+            # CLV / CAC divides the last refresh's CLV: shown as of it, like CLV itself
+            snap = key in self.SNAPSHOT_KPIS or key == "clv_cac_ratio"
             value = current.get(key)
-            prev = None if snap or key == "clv_cac_ratio" else previous.get(key)
+            prev = None if snap else previous.get(key)
             change = kpi.trend(value, prev)
             cards.append(
                 {
@@ -175,9 +176,7 @@ class CrmCustomerKpi(models.AbstractModel):
                     "snapshot": snap,
                     "direction": self.KPI_DIRECTION.get(key, 0),
                     "judgement": kpi.judge(change, self.KPI_DIRECTION.get(key, 0)),
-                    "sparkline": []
-                    if snap or key == "clv_cac_ratio"
-                    else [v.get(key) for v in values],
+                    "sparkline": [] if snap else [v.get(key) for v in values],
                 }
             )
         p = service._params(company, date_from, date_to, team, user)

@@ -42,3 +42,15 @@ class ResCompany(models.Model):
         help="A manager asked for the customer figures of the company to be refreshed now: "
         "the background job is queued or running.",
     )
+
+    def write(self, vals):
+        changed = self.browse()
+        if "ccm_period_calendar" in vals:
+            changed = self.filtered(lambda c: c.ccm_period_calendar != vals["ccm_period_calendar"])
+        res = super().write(vals)
+        # the cohort report's months are the calendar's: rebuilt now, not at the next full
+        # value refresh (two statements per company)
+        Report = self.env["crm.customer.cohort.report"].sudo()
+        for company in changed:
+            Report._rebuild(company, fields.Date.context_today(Report))
+        return res

@@ -1,13 +1,17 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..analytics import periods
+
 
 class CrmCustomerCohortReport(models.Model):
     """Cohort retention, kept by the full value refresh: the cohort of a customer is the
     month of the first confirmed order (from the value profile), and each month in which
-    a customer bought is a row (``nbr`` 1). Beside them, one row per salesperson, cohort
-    and month since acquisition up to this month holds the customers acquired
-    (``cohort_size``), so that a cohort's month in which nobody bought shows 0 %.
+    a customer bought is a row (``nbr`` 1); months of the company's calendar for periods
+    (a Jalali month runs from about the 21st to the 20th: its first day in ``cohort_month``
+    and ``month``, its label in ``cohort_period`` and ``purchase_period``). Beside them,
+    one row per salesperson, cohort and month since acquisition up to this month holds the
+    customers acquired (``cohort_size``), so that a cohort's month in which nobody bought shows 0 %.
 
     ``retention`` is a ratio in every group of the pivot (cohort x months since, a cohort,
     a month since over all cohorts, a salesperson): the customers buying over the customers
@@ -18,7 +22,7 @@ class CrmCustomerCohortReport(models.Model):
     _name = "crm.customer.cohort.report"
     _description = "Customer Cohort Retention"
     _log_access = False
-    _rec_name = "cohort_month"
+    _rec_name = "cohort_period"
     _order = "cohort_month desc, month_offset"
 
     partner_id = fields.Many2one(
@@ -33,8 +37,27 @@ class CrmCustomerCohortReport(models.Model):
         "res.company", required=True, readonly=True, index=True, ondelete="cascade"
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    cohort_month = fields.Date("Cohort", readonly=True)
-    month = fields.Date("Purchase Month", readonly=True)
+    cohort_month = fields.Date(
+        "Cohort Start",
+        readonly=True,
+        help="The first day of the cohort's month in the company's calendar for periods.",
+    )
+    cohort_period = fields.Char(
+        "Cohort",
+        readonly=True,
+        help="The month of the customers' first order in the company's calendar for periods: "
+        "2025-03, or 1404/01 (Farvardin 1404) in the Jalali calendar.",
+    )
+    month = fields.Date(
+        "Purchase Month Start",
+        readonly=True,
+        help="The first day of the purchase month in the company's calendar for periods.",
+    )
+    purchase_period = fields.Char(
+        "Purchase Month",
+        readonly=True,
+        help="The month bought in, in the company's calendar for periods.",
+    )
     month_offset = fields.Integer("Months Since Acquisition", readonly=True, aggregator=None)
     cohort_size = fields.Integer("Customers Acquired", readonly=True, aggregator="sum")
     retention = fields.Float(
@@ -55,18 +78,40 @@ class CrmCustomerCohortReport(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     @api.model
+    def _month_bounds(self, company, today):
+        """(first days, labels) of the months of ``company``'s calendar for periods from
+        the month of its first customer's first order up to the month after ``today``'s:
+        the buckets of :meth:`_rebuild` (Jalali months start around the 21st)."""
+        calendar = company.sudo().ccm_period_calendar or periods.GREGORIAN
+        self.env.cr.execute(
+            "SELECT MIN(first_order_date) FROM crm_customer_value WHERE company_id = %s",
+            [company.id],
+        )
+        first = self.env.cr.fetchone()[0] or today
+        year, month = periods.year_month(min(first, today), calendar)
+        last_year, last_month = periods.year_month(today, calendar)
+        count = (last_year - year) * 12 + last_month - month + 1
+        starts = [periods.month_start(year, month + k, calendar) for k in range(count + 1)]
+        labels = [periods.period_label((d, d), "month", calendar) for d in starts]
+        return starts, labels
+
+    @api.model
     def _rebuild(self, company, today):
         """Bring ``company``'s rows to what its value profiles (cohort and salesperson) and
-        its confirmed orders (the months bought in) give today: the rows are computed into
-        a temporary table, then only the rows that changed are deleted and inserted (night
+        its confirmed orders (the months bought in) give today. Months are those of the
+        company's calendar for periods (Gregorian or Jalali): each date falls in the bucket
+        of ``width_bucket`` over the months' first days. The rows are computed into a
+        temporary table, then only those that changed are deleted and inserted (night
         after night most stay as they were, and rewriting them all would check their
         foreign keys again). Returns the number of rows of the company."""
         self.flush_model()
         cr = self.env.cr
+        starts, labels = self._month_bounds(company, today)
         cr.execute(
             """CREATE TEMP TABLE IF NOT EXISTS ccm_cohort_rows (
-                   partner_id int, user_id int, cohort_month date, month date,
-                   month_offset int, cohort_size int, nbr int, retention float8)
+                   partner_id int, user_id int, cohort_month date, cohort_period varchar,
+                   month date, purchase_period varchar, month_offset int, cohort_size int,
+                   nbr int, retention float8)
                    ON COMMIT DROP;
                TRUNCATE ccm_cohort_rows"""
         )
@@ -74,45 +119,56 @@ class CrmCustomerCohortReport(models.Model):
             """
             WITH cohorts AS (
                 SELECT partner_id, user_id,
-                       date_trunc('month', first_order_date)::date AS cohort
+                       width_bucket(first_order_date, %(starts)s::date[]) AS cohort
                   FROM crm_customer_value
                  WHERE company_id = %(company_id)s AND first_order_date IS NOT NULL
             ), months AS (
                 SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                       date_trunc('month', so.date_order)::date AS month
+                       width_bucket(so.date_order::date, %(starts)s::date[]) AS month
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                   AND so.date_order::date >= %(first)s
             ), sizes AS (
                 SELECT user_id, cohort, COUNT(*) AS n FROM cohorts GROUP BY user_id, cohort
             )
             INSERT INTO ccm_cohort_rows
-                   (partner_id, user_id, cohort_month, month, month_offset, cohort_size, nbr,
-                    retention)
-            SELECT m.partner_id, c.user_id, c.cohort, m.month,
-                   ((EXTRACT(YEAR FROM m.month) - EXTRACT(YEAR FROM c.cohort)) * 12
-                    + EXTRACT(MONTH FROM m.month) - EXTRACT(MONTH FROM c.cohort))::int,
-                   0, 1, 100.0
+                   (partner_id, user_id, cohort_month, cohort_period, month, purchase_period,
+                    month_offset, cohort_size, nbr, retention)
+            SELECT m.partner_id, c.user_id,
+                   (%(starts)s::date[])[c.cohort], (%(labels)s::varchar[])[c.cohort],
+                   (%(starts)s::date[])[m.month], (%(labels)s::varchar[])[m.month],
+                   m.month - c.cohort, 0, 1, 100.0
               FROM months m
               JOIN cohorts c ON c.partner_id = m.partner_id
+             WHERE m.month >= c.cohort AND m.month <= %(current)s
              UNION ALL
-            SELECT NULL, s.user_id, s.cohort,
-                   (s.cohort + k * INTERVAL '1 month')::date, k, s.n, 0, 0.0
+            SELECT NULL, s.user_id,
+                   (%(starts)s::date[])[s.cohort], (%(labels)s::varchar[])[s.cohort],
+                   (%(starts)s::date[])[s.cohort + k], (%(labels)s::varchar[])[s.cohort + k],
+                   k, s.n, 0, 0.0
               FROM sizes s
-             CROSS JOIN LATERAL generate_series(
-                   0, ((EXTRACT(YEAR FROM %(month)s::date) - EXTRACT(YEAR FROM s.cohort)) * 12
-                       + EXTRACT(MONTH FROM %(month)s::date)
-                       - EXTRACT(MONTH FROM s.cohort))::int) AS k
+             CROSS JOIN LATERAL generate_series(0, %(current)s - s.cohort) AS k
+             WHERE s.cohort BETWEEN 1 AND %(current)s
             """,
-            {"company_id": company.id, "month": today.replace(day=1)},
+            {
+                "company_id": company.id,
+                "starts": starts,
+                "labels": labels,
+                "first": starts[0],
+                # the bucket of today's month (the last start is the next month's)
+                "current": len(starts) - 1,
+            },
         )
         total = cr.rowcount
         cr.execute("ANALYZE ccm_cohort_rows")
-        # rows are unique on (customer or none, salesperson or none, cohort, month); the
-        # other columns follow from them, but a changed one is a changed row too
+        # rows are unique on (customer or none, salesperson or none, cohort, month); every
+        # other column follows from them, but a changed one is a changed row too
         same = """COALESCE(n.partner_id, 0) = COALESCE(r.partner_id, 0)
                   AND COALESCE(n.user_id, 0) = COALESCE(r.user_id, 0)
                   AND n.cohort_month = r.cohort_month AND n.month = r.month
+                  AND n.cohort_period = r.cohort_period
+                  AND n.purchase_period = r.purchase_period
                   AND n.month_offset = r.month_offset AND n.cohort_size = r.cohort_size
                   AND n.nbr = r.nbr AND n.retention = r.retention"""
         cr.execute(
@@ -129,10 +185,11 @@ class CrmCustomerCohortReport(models.Model):
                 SELECT * FROM crm_customer_cohort_report WHERE company_id = %(company_id)s
             )
             INSERT INTO crm_customer_cohort_report
-                   (company_id, partner_id, user_id, cohort_month, month, month_offset,
-                    cohort_size, nbr, retention)
-            SELECT %(company_id)s, n.partner_id, n.user_id, n.cohort_month, n.month,
-                   n.month_offset, n.cohort_size, n.nbr, n.retention
+                   (company_id, partner_id, user_id, cohort_month, cohort_period, month,
+                    purchase_period, month_offset, cohort_size, nbr, retention)
+            SELECT %(company_id)s, n.partner_id, n.user_id, n.cohort_month, n.cohort_period,
+                   n.month, n.purchase_period, n.month_offset, n.cohort_size, n.nbr,
+                   n.retention
               FROM ccm_cohort_rows n
              WHERE NOT EXISTS (SELECT 1 FROM kept r WHERE {same})
             """,  # noqa: S608 - constant SQL fragments

@@ -60,6 +60,11 @@ class TestDashboard(DedicatedCompanyCase):
         self.assertIsNone(clv["previous"])
         self.assertEqual(clv["sparkline"], [])
         self.assertAlmostEqual(clv["value"], (120.0 + 40.0) / 2)  # A 3 x 40, D 40
+        # so is CLV / CAC, which divides it: "as of the last refresh", not "previous: none"
+        ratio = cards["clv_cac_ratio"]
+        self.assertEqual(
+            (ratio["snapshot"], ratio["previous"], ratio["sparkline"]), (True, None, [])
+        )
         # charts: the tiers of the two customers, the cohorts of January and March
         self.assertEqual(sum(t["count"] for t in data["charts"]["tiers"]), 2)
         cohorts = data["charts"]["cohorts"]

@@ -120,6 +120,10 @@ class TestPersianInterface(HttpCase):
         self.assertEqual(listing.status_code, 200)
         self.assertIn("شما هیچ شکایتی ندارید.", listing.text)
         self.assertNotIn("You have no complaint.", listing.text)
+        # the form's severities in Persian too (they were the selection's English labels)
+        form = self.url_open("/my/complaints/new")
+        self.assertIn('<option value="critical">بحرانی</option>', form.text)
+        self.assertNotIn(">Medium<", form.text)
 
     def test_mail_template(self):
         template = self.env.ref(f"{MODULE}.mail_template_lifecycle_welcome")

@@ -566,3 +566,61 @@ class TestKpi(DedicatedCompanyCase):
         moved = Report.search(mine)
         self.assertEqual(len(moved), 9)  # 3 buyer rows, 3 size rows per salesperson
         self.assertEqual(len(moved & after), 1)  # A's December row only
+
+    def test_cohort_retention_report_in_jalali_months(self):
+        """Orders around Nowruz 1404 (1 Farvardin 1404 = 21 March 2025; 1403 is a leap year,
+        its Esfand runs 19 February - 20 March 2025): A buys on 30 Esfand 1403 (20 March)
+        and 1 Farvardin (21 March), B on 1 and 31 Farvardin (21 March, 20 April), C on
+        1 Ordibehesht (21 April); refreshed on 5 Ordibehesht (25 April 2025).
+        Jalali: cohort 1403/12 = A: 100 %, 100 %, 0 %; 1404/01 = B: 100 %, 0 % (both
+        orders in Farvardin); 1404/02 = C: 100 %; 4 of 6 customer-months, 66.67 %.
+        Gregorian (the same orders, the report rebuilt when the calendar changes): cohort
+        2025-03 = A, B: 100 %, 50 % (B in April); 2025-04 = C: 100 %."""
+        self.confirm_order(self.a, "2025-03-20 10:00", 1, 100.0)
+        self.confirm_order(self.a, "2025-03-21 10:00", 1, 100.0)
+        self.confirm_order(self.b, "2025-03-21 11:00", 1, 100.0)
+        self.confirm_order(self.b, "2025-04-20 10:00", 1, 100.0)
+        self.confirm_order(self.c, "2025-04-21 10:00", 1, 100.0)
+        Report = self.env["crm.customer.cohort.report"]
+        mine = [("company_id", "=", self.company.id)]
+
+        def cells():
+            groups = Report._read_group(
+                mine,
+                ["cohort_period", "month_offset"],
+                ["retention:avg", "nbr:sum", "cohort_month:min", "month:min"],
+            )
+            return {(c, o): (r, n, str(start), str(month)) for c, o, r, n, start, month in groups}
+
+        self.company.ccm_period_calendar = "jalali"
+        self.refresh(date(2025, 4, 25))
+        self.assertEqual(
+            cells(),
+            {
+                ("1403/12", 0): (100.0, 1, "2025-02-19", "2025-02-19"),
+                ("1403/12", 1): (100.0, 1, "2025-02-19", "2025-03-21"),
+                ("1403/12", 2): (0.0, 0, "2025-02-19", "2025-04-21"),
+                ("1404/01", 0): (100.0, 1, "2025-03-21", "2025-03-21"),
+                ("1404/01", 1): (0.0, 0, "2025-03-21", "2025-04-21"),
+                ("1404/02", 0): (100.0, 1, "2025-04-21", "2025-04-21"),
+            },
+        )
+        self.assertEqual(
+            sorted(
+                Report.search(mine + [("partner_id", "=", self.a.id)]).mapped("purchase_period")
+            ),
+            ["1403/12", "1404/01"],
+        )
+        [(total,)] = Report._read_group(mine, [], ["retention:avg"])
+        self.assertAlmostEqual(total, 400 / 6)
+        # back to the Gregorian calendar: the report follows at once, no refresh needed
+        with freeze_time("2025-04-25"):
+            self.company.ccm_period_calendar = "gregorian"
+        self.assertEqual(
+            cells(),
+            {
+                ("2025-03", 0): (100.0, 2, "2025-03-01", "2025-03-01"),
+                ("2025-03", 1): (50.0, 1, "2025-03-01", "2025-04-01"),
+                ("2025-04", 0): (100.0, 1, "2025-04-01", "2025-04-01"),
+            },
+        )

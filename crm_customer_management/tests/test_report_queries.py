@@ -12,7 +12,7 @@ from .test_access_company import DedicatedCompanyCase
 # report model -> the grouping its pivot or graph opens with
 GROUPED_READS = {
     "crm.customer.value": ["value_tier"],
-    "crm.customer.cohort.report": ["cohort_month:month", "month_offset"],
+    "crm.customer.cohort.report": ["cohort_period", "month_offset"],
     "crm.customer.lifecycle.report": ["stage"],
     "crm.customer.delivery.report": ["value_tier", "kind"],
     "crm.customer.receivable.report": ["aging"],

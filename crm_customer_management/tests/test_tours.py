@@ -1,3 +1,5 @@
+import shutil
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -69,6 +71,8 @@ class TestTours(HttpCase):
         self.assertEqual((complaint.channel, complaint.severity), ("portal", "high"))
 
     def test_persian_interface(self):
+        # Odoo builds the right-to-left stylesheets with rtlcss (make setup installs it)
+        self.assertTrue(shutil.which("rtlcss"), "rtlcss is missing: run make setup")
         self.env["res.lang"]._activate_lang("fa_IR")
         self.env["ir.module.module"].search([("name", "in", [MODULE, "web"])])._update_translations(
             ["fa_IR"], overwrite=True

@@ -158,6 +158,12 @@ tours.add("ccm_persian_tour", {
                 if (!document.body.classList.contains("o_rtl")) {
                     throw new Error("The Persian interface is not right to left");
                 }
+                // the right-to-left stylesheets (built by rtlcss), not only the body's class:
+                // without them the page is laid out left to right
+                const manager = document.querySelector(".o_action_manager");
+                if (getComputedStyle(manager).direction !== "rtl") {
+                    throw new Error("The Persian interface is laid out left to right");
+                }
             },
         },
         {
