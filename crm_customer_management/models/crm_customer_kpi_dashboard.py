@@ -151,9 +151,7 @@ class CrmCustomerKpi(models.AbstractModel):
         series = [(date_from, date_to)]
         while len(series) < SPARK_PERIODS:
             series.insert(0, periods.previous_period(*series[0], calendar))
-        values = [
-            service._compute(company, *bounds, team, user, snapshots=False) for bounds in series
-        ]
+        values = service._compute_series(company, series, team, user, snapshots=False)
         snapshot = service._compute_snapshots(company, date_from, date_to, team, user)
         current, previous = {**values[-1], **snapshot}, values[-2]
         current["clv_cac_ratio"] = kpi.ratio(current["clv_historical"], current["cac"])

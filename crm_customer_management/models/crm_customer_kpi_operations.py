@@ -1,7 +1,7 @@
 from odoo import models
 
 from ..analytics import kpi
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -11,10 +11,14 @@ class CrmCustomerKpi(models.AbstractModel):
 
     _inherit = "crm.customer.kpi"
 
+    def _kpi_sources(self):
+        return [*super()._kpi_sources(), self._kpi_operations]
+
     def _kpi_operations(self, p):
-        deliveries, late, returns = self._one(
+        rows = self._per_period(
             f"""
-            SELECT COUNT(*) FILTER (WHERE dst.usage = 'customer'),
+            SELECT per.idx,
+                   COUNT(*) FILTER (WHERE dst.usage = 'customer'),
                    COUNT(*) FILTER (WHERE dst.usage = 'customer'
                                       AND sp.date_done > COALESCE(sp.date_deadline,
                                                                   sp.scheduled_date)),
@@ -25,19 +29,25 @@ class CrmCustomerKpi(models.AbstractModel):
               JOIN res_partner p ON p.id = sp.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
               {CUSTOMER_JOIN}
+              JOIN {PERIODS} ON sp.date_done >= per.dt_from AND sp.date_done < per.dt_to
              WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
                AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
                AND (src.usage = 'customer' OR dst.usage = 'customer')
                AND NOT (src.usage = 'customer' AND dst.usage = 'customer')
                AND {CUSTOMER_SCOPE}
-            """,
+             GROUP BY per.idx
+            """,  # noqa: S608 - constant SQL fragments
             p,
+            (0, 0, 0),
         )
-        return {
-            "deliveries": deliveries,
-            "late_delivery_rate": kpi.percent(late, deliveries),
-            "returns": returns,
-        }
+        return [
+            {
+                "deliveries": deliveries,
+                "late_delivery_rate": kpi.percent(late, deliveries),
+                "returns": returns,
+            }
+            for deliveries, late, returns in rows
+        ]
 
     def _kpi_receivables(self, p):
         """Receivables overdue today, as of the last value refresh."""
