@@ -39,13 +39,31 @@ def document_scope(alias, partner_column):
                AND (%(partner_ids)s IS NULL OR {partner_column} = ANY(%(partner_ids)s))"""
 
 
-# The periods of a series (see ``_series_params``), one row each: ``per.idx`` (1, 2, ...),
-# ``per.date_from`` and ``per.date_to`` (days, both included), ``per.dt_from`` and
-# ``per.dt_to`` (datetimes, the end excluded). A KPI query reads the span of all periods
-# once (``%(dt_from)s`` .. ``%(dt_to)s``) and joins its date to the period it falls in.
-PERIODS = """unnest(%(period_date_from)s::date[], %(period_date_to)s::date[],
-                    %(period_dt_from)s::timestamp[], %(period_dt_to)s::timestamp[])
-             WITH ORDINALITY AS per(date_from, date_to, dt_from, dt_to, idx)"""
+# The periods of a series (see ``_series_params``). A KPI query reads the span of all the
+# periods once (``%(dt_from)s`` .. ``%(dt_to)s``) and joins each row to the periods its date
+# falls in, ``JOIN {PERIODS} ON {in_period("so.date_order")}``, giving ``per.idx`` (1, 2, ...
+# in the order of the periods). The sorted bounds of all periods cut the span into segments:
+# ``width_bucket`` numbers a date's segment and ``PERIODS`` lists the (segment, idx) of each
+# period, so the join is one hash lookup per row however many periods, and periods may
+# overlap or leave gaps.
+PERIODS = """unnest(%(period_segments)s::integer[], %(period_indexes)s::integer[])
+             AS per(segment, idx)"""
+# each period's own bounds ``per.dt_from`` .. ``per.dt_to`` (the end excluded) and ``idx``,
+# for a query reading one indexed range per period
+PERIOD_BOUNDS = """unnest(%(period_dt_from)s::timestamp[], %(period_dt_to)s::timestamp[])
+                   WITH ORDINALITY AS per(dt_from, dt_to, idx)"""
+
+
+def in_period(column):
+    """The join condition of a row whose ``column`` (a date or a datetime) falls in the
+    period ``per`` of :data:`PERIODS`."""
+    return f"per.segment = {segment_of(column)}"
+
+
+def segment_of(column):
+    """The segment of the periods' span (see :data:`PERIODS`) ``column`` (a date or a
+    datetime) falls in."""
+    return f"width_bucket({column}::timestamp, %(period_bounds)s::timestamp[])"
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -180,15 +198,27 @@ class CrmCustomerKpi(models.AbstractModel):
     def _series_params(self, company, periods, team=None, user=None):
         """The parameters of the KPI queries over ``periods`` ([(date_from, date_to), ...],
         the days included): ``_params`` of their whole span (``date_from`` .. ``date_to``,
-        ``dt_from`` .. ``dt_to``) and the bounds of each period for :data:`PERIODS`."""
+        ``dt_from`` .. ``dt_to``), the segments of each period for :data:`PERIODS` and the
+        bounds of each one for :data:`PERIOD_BOUNDS`."""
         p = self._params(
             company, min(f for f, __ in periods), max(t for __, t in periods), team, user
         )
+        starts = [datetime.combine(f, time.min) for f, __ in periods]
+        ends = [datetime.combine(t + timedelta(days=1), time.min) for __, t in periods]
+        bounds = sorted({*starts, *ends})
+        # segment n: from bounds[n - 1] (included) to bounds[n] (excluded)
+        position = {bound: n for n, bound in enumerate(bounds, start=1)}
+        segments, indexes = [], []
+        for idx, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+            for segment in range(position[start], position[end]):
+                segments.append(segment)
+                indexes.append(idx)
         p.update(
-            period_date_from=[f for f, __ in periods],
-            period_date_to=[t for __, t in periods],
-            period_dt_from=[datetime.combine(f, time.min) for f, __ in periods],
-            period_dt_to=[datetime.combine(t + timedelta(days=1), time.min) for __, t in periods],
+            period_dt_from=starts,
+            period_dt_to=ends,
+            period_bounds=bounds,
+            period_segments=segments,
+            period_indexes=indexes,
         )
         return p
 
@@ -285,7 +315,7 @@ class CrmCustomerKpi(models.AbstractModel):
                      WHERE so.state = 'sale' AND so.company_id = %(company_id)s
                        AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
                      ORDER BY p.commercial_partner_id, so.date_order, so.id) f
-              JOIN {PERIODS} ON f.date_order >= per.dt_from AND f.date_order < per.dt_to
+              JOIN {PERIODS} ON {in_period("f.date_order")}
              WHERE {document_scope("f", "f.partner_id")}
                AND NOT EXISTS (
                    SELECT 1 FROM sale_order o
@@ -320,7 +350,7 @@ class CrmCustomerKpi(models.AbstractModel):
                     SELECT c.date, c.amount FROM crm_customer_campaign_cost c
                      WHERE c.company_id = %(company_id)s
                        AND c.date BETWEEN %(date_from)s AND %(date_to)s) c
-              JOIN {PERIODS} ON c.date BETWEEN per.date_from AND per.date_to
+              JOIN {PERIODS} ON {in_period("c.date")}
              GROUP BY per.idx
             """,  # noqa: S608 - constant SQL fragments
             p,
@@ -412,7 +442,7 @@ class CrmCustomerKpi(models.AbstractModel):
               FROM crm_customer_lifecycle_history h
               JOIN res_partner cp ON cp.id = h.partner_id
               {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON h.date >= per.dt_from AND h.date < per.dt_to
+              JOIN {PERIODS} ON {in_period("h.date")}
              WHERE h.company_id = %(company_id)s AND h.stage_to = 'lost'
                AND h.date >= %(dt_from)s AND h.date < %(dt_to)s
                AND {CUSTOMER_SCOPE}

@@ -86,12 +86,15 @@ class CrmCustomerKpi(models.AbstractModel):
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
                    AND so.date_order >= %(first)s AND so.date_order < %(last)s
                    AND p.commercial_partner_id IN (SELECT partner_id FROM cohorts)
+            ), sizes AS (
+                SELECT cohort, COUNT(*) AS size FROM cohorts GROUP BY cohort
             )
-            SELECT c.cohort, o.month - c.cohort, COUNT(*),
-                   (SELECT COUNT(*) FROM cohorts s WHERE s.cohort = c.cohort)
-              FROM cohorts c JOIN orders o ON o.partner_id = c.partner_id
+            SELECT c.cohort, o.month - c.cohort, COUNT(*), s.size
+              FROM cohorts c
+              JOIN orders o ON o.partner_id = c.partner_id
+              JOIN sizes s ON s.cohort = c.cohort
              WHERE o.month >= c.cohort
-             GROUP BY c.cohort, o.month - c.cohort
+             GROUP BY c.cohort, s.size, o.month - c.cohort
             """,  # noqa: S608 - constant SQL fragments
             dict(p, bounds=bounds, first=bounds[0], last=bounds[-1]),
         )

@@ -1,7 +1,7 @@
 from odoo import models
 
 from ..analytics import kpi
-from .crm_customer_kpi import PERIODS, document_scope
+from .crm_customer_kpi import PERIOD_BOUNDS, document_scope
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -30,7 +30,7 @@ class CrmCustomerKpi(models.AbstractModel):
                      WHERE {scope} AND date_first_response >= per.dt_from
                        AND date_first_response < per.dt_to),
                    r.hours, r.met, r.resolved, o.recovered, o.with_outcome, o.compensation
-              FROM {PERIODS},
+              FROM {PERIOD_BOUNDS},
                    LATERAL (
                     SELECT AVG(EXTRACT(EPOCH FROM date_resolved - date_open)) / 3600.0 AS hours,
                            COUNT(*) FILTER (WHERE date_resolved <= resolution_deadline) AS met,

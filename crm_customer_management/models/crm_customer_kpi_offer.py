@@ -3,7 +3,7 @@ from odoo.tools import LazyTranslate
 
 from ..analytics import kpi
 from ..tools.sql import in_company_currency
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
 
 _lt = LazyTranslate(__name__)
 
@@ -55,12 +55,12 @@ class CrmCustomerKpi(models.AbstractModel):
         counts = self._per_period(
             f"""
             SELECT per.idx, COUNT(*),
-                   COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM ({self._accepted_lines_sql()}) a
-                                                   WHERE a.suggestion_id = s.id))
+                   COUNT(*) FILTER (WHERE s.id IN (SELECT a.suggestion_id
+                                                     FROM ({self._accepted_lines_sql()}) a))
               FROM crm_customer_offer_suggestion s
               JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON s.date_first >= per.date_from AND s.date_first <= per.date_to
+              JOIN {PERIODS} ON {in_period("s.date_first")}
              WHERE s.company_id = %(company_id)s
                AND s.date_first >= %(date_from)s AND s.date_first <= %(date_to)s
                AND {CUSTOMER_SCOPE}
@@ -76,7 +76,7 @@ class CrmCustomerKpi(models.AbstractModel):
               JOIN crm_customer_offer_suggestion s ON s.id = a.suggestion_id
               JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON a.date_accepted >= per.dt_from AND a.date_accepted < per.dt_to
+              JOIN {PERIODS} ON {in_period("a.date_accepted")}
              WHERE a.company_id = %(company_id)s
                AND a.date_accepted >= %(dt_from)s AND a.date_accepted < %(dt_to)s
                AND {CUSTOMER_SCOPE}

@@ -1,7 +1,7 @@
 from odoo import models
 
 from ..analytics import kpi
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, segment_of
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -17,24 +17,27 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_operations(self, p):
         rows = self._per_period(
             f"""
+            WITH transfers AS MATERIALIZED (
+                SELECT {segment_of("sp.date_done")} AS segment, src.usage AS src_usage,
+                       dst.usage AS dst_usage, sp.date_done, sp.date_deadline, sp.scheduled_date
+                  FROM stock_picking sp
+                  JOIN stock_location src ON src.id = sp.location_id
+                  JOIN stock_location dst ON dst.id = sp.location_dest_id
+                  JOIN res_partner p ON p.id = sp.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                  {CUSTOMER_JOIN}
+                 WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
+                   AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
+                   AND (src.usage = 'customer' OR dst.usage = 'customer')
+                   AND NOT (src.usage = 'customer' AND dst.usage = 'customer')
+                   AND {CUSTOMER_SCOPE}
+            )
             SELECT per.idx,
-                   COUNT(*) FILTER (WHERE dst.usage = 'customer'),
-                   COUNT(*) FILTER (WHERE dst.usage = 'customer'
-                                      AND sp.date_done > COALESCE(sp.date_deadline,
-                                                                  sp.scheduled_date)),
-                   COUNT(*) FILTER (WHERE src.usage = 'customer')
-              FROM stock_picking sp
-              JOIN stock_location src ON src.id = sp.location_id
-              JOIN stock_location dst ON dst.id = sp.location_dest_id
-              JOIN res_partner p ON p.id = sp.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-              {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON sp.date_done >= per.dt_from AND sp.date_done < per.dt_to
-             WHERE sp.state = 'done' AND sp.company_id = %(company_id)s
-               AND sp.date_done >= %(dt_from)s AND sp.date_done < %(dt_to)s
-               AND (src.usage = 'customer' OR dst.usage = 'customer')
-               AND NOT (src.usage = 'customer' AND dst.usage = 'customer')
-               AND {CUSTOMER_SCOPE}
+                   COUNT(*) FILTER (WHERE dst_usage = 'customer'),
+                   COUNT(*) FILTER (WHERE dst_usage = 'customer'
+                                      AND date_done > COALESCE(date_deadline, scheduled_date)),
+                   COUNT(*) FILTER (WHERE src_usage = 'customer')
+              FROM transfers JOIN {PERIODS} USING (segment)
              GROUP BY per.idx
             """,  # noqa: S608 - constant SQL fragments
             p,

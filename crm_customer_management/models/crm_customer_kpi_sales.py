@@ -1,7 +1,7 @@
 from odoo import models
 
 from ..analytics import kpi
-from .crm_customer_kpi import PERIODS, document_scope
+from .crm_customer_kpi import PERIODS, document_scope, in_period
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -20,7 +20,7 @@ class CrmCustomerKpi(models.AbstractModel):
                 SELECT per.idx, l.id, l.create_date, l.active, l.probability
                   FROM crm_lead l
                   LEFT JOIN res_partner lp ON lp.id = l.partner_id
-                  JOIN {PERIODS} ON l.date_closed >= per.dt_from AND l.date_closed < per.dt_to
+                  JOIN {PERIODS} ON {in_period("l.date_closed")}
                  WHERE l.date_closed >= %(dt_from)s AND l.date_closed < %(dt_to)s
                    AND (l.company_id = %(company_id)s OR l.company_id IS NULL)
                    AND {document_scope("l", "lp.commercial_partner_id")}
@@ -58,7 +58,7 @@ class CrmCustomerKpi(models.AbstractModel):
             SELECT per.idx, SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1))
               FROM sale_order so
               JOIN res_partner sp ON sp.id = so.partner_id
-              JOIN {PERIODS} ON so.date_order >= per.dt_from AND so.date_order < per.dt_to
+              JOIN {PERIODS} ON {in_period("so.date_order")}
              WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
                AND so.company_id = %(company_id)s
                AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
@@ -71,7 +71,7 @@ class CrmCustomerKpi(models.AbstractModel):
         costs = self._per_period(
             f"""
             SELECT per.idx, SUM(c.amount) FROM crm_customer_campaign_cost c
-              JOIN {PERIODS} ON c.date BETWEEN per.date_from AND per.date_to
+              JOIN {PERIODS} ON {in_period("c.date")}
              WHERE c.company_id = %(company_id)s
                AND c.date BETWEEN %(date_from)s AND %(date_to)s
              GROUP BY per.idx

@@ -3,7 +3,7 @@ import pandas as pd
 from odoo import api, models
 
 from ..analytics import kpi
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -70,7 +70,7 @@ class CrmCustomerKpi(models.AbstractModel):
               FROM ({self._satisfaction_answers_sql()}) a
               JOIN res_partner cp ON cp.id = a.partner_id
               {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON a.date >= per.dt_from AND a.date < per.dt_to
+              JOIN {PERIODS} ON {in_period("a.date")}
              WHERE a.company_id = %(company_id)s
                AND a.date >= %(dt_from)s AND a.date < %(dt_to)s
                AND {CUSTOMER_SCOPE}

@@ -2,7 +2,7 @@ from odoo import api, models
 from odoo.tools import LazyTranslate
 
 from ..analytics import interaction
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
 
 _lt = LazyTranslate(__name__)
 
@@ -32,7 +32,7 @@ class CrmCustomerKpi(models.AbstractModel):
               FROM crm_customer_survey_invitation i
               JOIN res_partner cp ON cp.id = i.commercial_partner_id
               {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON i.sent_at >= per.dt_from AND i.sent_at < per.dt_to
+              JOIN {PERIODS} ON {in_period("i.sent_at")}
              WHERE i.company_id = %(company_id)s AND i.sent_at IS NOT NULL
                AND i.sent_at >= %(dt_from)s AND i.sent_at < %(dt_to)s
                AND {CUSTOMER_SCOPE}
