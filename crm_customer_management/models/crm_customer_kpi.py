@@ -6,6 +6,7 @@ from odoo.tools import LazyTranslate
 
 from ..analytics import kpi, lifecycle
 from ..const import CCM_USER
+from ..tools.sql import without_jit
 
 _lt = LazyTranslate(__name__)
 
@@ -19,6 +20,8 @@ ALL_CUSTOMERS_GROUPS = (
 #   scoped by the customer's (commercial entity ``cp``) salesperson and that person's team;
 # - documents with a salesperson of their own (orders, leads, complaints) by it and their team.
 # Both by the segment of the context (``%(segment_id)s``, see crm_customer_kpi_segment.py).
+# The KPI queries LEFT JOIN the customer ``cp`` (on a required column) and its salesperson
+# ``u``: joins on unique keys that PostgreSQL drops when no scope is given (every customer).
 CUSTOMER_JOIN = "LEFT JOIN res_users u ON u.id = cp.user_id"
 CUSTOMER_SCOPE = """(%(user_id)s IS NULL OR cp.user_id = %(user_id)s)
                AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
@@ -241,11 +244,14 @@ class CrmCustomerKpi(models.AbstractModel):
         self.env.flush_all()
         p = self._series_params(company, periods, team, user)
         series = [{} for __ in periods]
-        for source in self._kpi_sources():
-            for values, figures in zip(series, source(p), strict=True):
-                values.update(figures)
-        # the figures of the last value refresh are of no period: the same in each one
-        snapshot = self._compute_snapshots(company, *periods[-1], team, user) if snapshots else {}
+        with without_jit(self.env.cr):
+            for source in self._kpi_sources():
+                for values, figures in zip(series, source(p), strict=True):
+                    values.update(figures)
+            # the figures of the last value refresh are of no period: the same in each one
+            snapshot = (
+                self._compute_snapshots(company, *periods[-1], team, user) if snapshots else {}
+            )
         for values in series:
             values.update(snapshot)
             values["cac"] = kpi.cac(values["acquisition_cost"], values["customers_acquired"])
@@ -306,22 +312,24 @@ class CrmCustomerKpi(models.AbstractModel):
         (their first order of all, without sorting every order ever made); scoped by that
         first order's salesperson and team."""
         return f"""
-            SELECT f.partner_id, per.idx
-              FROM (SELECT DISTINCT ON (p.commercial_partner_id)
-                           p.commercial_partner_id AS partner_id, so.team_id, so.user_id,
-                           so.date_order
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-                     ORDER BY p.commercial_partner_id, so.date_order, so.id) f
-              JOIN {PERIODS} ON {in_period("f.date_order")}
-             WHERE {document_scope("f", "f.partner_id")}
-               AND NOT EXISTS (
-                   SELECT 1 FROM sale_order o
-                     JOIN res_partner op ON op.id = o.partner_id
-                    WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
-                      AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+            WITH acquired AS MATERIALIZED (
+                SELECT f.partner_id, {segment_of("f.date_order")} AS segment
+                  FROM (SELECT DISTINCT ON (p.commercial_partner_id)
+                               p.commercial_partner_id AS partner_id, so.team_id, so.user_id,
+                               so.date_order
+                          FROM sale_order so
+                          JOIN res_partner p ON p.id = so.partner_id
+                         WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                           AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                         ORDER BY p.commercial_partner_id, so.date_order, so.id) f
+                 WHERE {document_scope("f", "f.partner_id")}
+                   AND NOT EXISTS (
+                       SELECT 1 FROM sale_order o
+                         JOIN res_partner op ON op.id = o.partner_id
+                        WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
+                          AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+            )
+            SELECT a.partner_id, per.idx FROM acquired a JOIN {PERIODS} USING (segment)
         """  # noqa: S608 - constant SQL fragments
 
     def _kpi_acquisition(self, p):
@@ -367,7 +375,7 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
               FROM crm_customer_value v
-              JOIN res_partner cp ON cp.id = v.partner_id
+              LEFT JOIN res_partner cp ON cp.id = v.partner_id
               {CUSTOMER_JOIN}
              WHERE v.company_id = %(company_id)s
                AND {CUSTOMER_SCOPE}
@@ -424,7 +432,7 @@ class CrmCustomerKpi(models.AbstractModel):
                            LEAD(h.date) OVER (PARTITION BY h.partner_id
                                               ORDER BY h.date, h.id) AS until
                       FROM crm_customer_lifecycle_history h
-                      JOIN res_partner cp ON cp.id = h.partner_id
+                      LEFT JOIN res_partner cp ON cp.id = h.partner_id
                       {CUSTOMER_JOIN}
                      WHERE h.company_id = %(company_id)s AND h.date < %(max_start)s
                        AND {CUSTOMER_SCOPE}) h
@@ -440,7 +448,7 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT per.idx, COUNT(DISTINCT h.partner_id)
               FROM crm_customer_lifecycle_history h
-              JOIN res_partner cp ON cp.id = h.partner_id
+              LEFT JOIN res_partner cp ON cp.id = h.partner_id
               {CUSTOMER_JOIN}
               JOIN {PERIODS} ON {in_period("h.date")}
              WHERE h.company_id = %(company_id)s AND h.stage_to = 'lost'

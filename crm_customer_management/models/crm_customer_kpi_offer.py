@@ -58,7 +58,7 @@ class CrmCustomerKpi(models.AbstractModel):
                    COUNT(*) FILTER (WHERE s.id IN (SELECT a.suggestion_id
                                                      FROM ({self._accepted_lines_sql()}) a))
               FROM crm_customer_offer_suggestion s
-              JOIN res_partner cp ON cp.id = s.partner_id
+              LEFT JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
               JOIN {PERIODS} ON {in_period("s.date_first")}
              WHERE s.company_id = %(company_id)s
@@ -74,7 +74,7 @@ class CrmCustomerKpi(models.AbstractModel):
             SELECT per.idx, SUM(a.margin)
               FROM ({self._accepted_lines_sql()}) a
               JOIN crm_customer_offer_suggestion s ON s.id = a.suggestion_id
-              JOIN res_partner cp ON cp.id = s.partner_id
+              LEFT JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
               JOIN {PERIODS} ON {in_period("a.date_accepted")}
              WHERE a.company_id = %(company_id)s

@@ -30,7 +30,7 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT per.idx, COUNT(*), COUNT(*) FILTER (WHERE i.state = 'answered')
               FROM crm_customer_survey_invitation i
-              JOIN res_partner cp ON cp.id = i.commercial_partner_id
+              LEFT JOIN res_partner cp ON cp.id = i.commercial_partner_id
               {CUSTOMER_JOIN}
               JOIN {PERIODS} ON {in_period("i.sent_at")}
              WHERE i.company_id = %(company_id)s AND i.sent_at IS NOT NULL
