@@ -122,3 +122,12 @@ def test_judge_tells_good_from_bad_directions():
     assert kpi.judge(40.0, 0) == "neutral"
     assert kpi.judge(None, 1) == "neutral"  # no previous figure: nothing to judge
     assert kpi.judge(0.0, 1) == "neutral"
+
+
+def test_held_at_starts_counts_the_moves_holding_each_start():
+    # three starts; a move made before the first and followed after the second holds 1, 2;
+    # one made between the first and the second, never followed, holds 2, 3; one made and
+    # followed between the same starts holds none; one made after the last holds none
+    intervals = [(0, 2, 4), (1, None, 2), (1, 1, 7), (3, None, 5)]
+    assert kpi.held_at_starts(intervals, 3) == [4, 6, 2]
+    assert kpi.held_at_starts([], 2) == [0, 0]

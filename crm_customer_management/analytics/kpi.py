@@ -62,6 +62,20 @@ def csat(scores, satisfied_from=CSAT_SATISFIED_MIN):
     return 100.0 * float(np.mean(scores >= satisfied_from))
 
 
+def held_at_starts(intervals, count):
+    """How many stage moves hold each of ``count`` instants (the starts of periods, sorted):
+    ``intervals`` [(first, last, moves)], ``moves`` moves made after ``first`` of the
+    instants (0 .. count: made before the first instant, ..., after the last) and followed
+    by the next move after ``last`` of them (None: not followed, still the stage). Such a
+    move holds the instants ``first + 1`` .. ``last``: it was made before them and the next
+    move came on or after them. Returns [moves holding instant 1, ..., instant ``count``]."""
+    held = [0] * count
+    for first, last, moves in intervals:
+        for instant in range(int(first) + 1, count + 1 if last is None else int(last) + 1):
+            held[instant - 1] += moves
+    return held
+
+
 def conversion_rate(won, lost):
     """% of the leads closed in the period that were won."""
     return percent(won, won + lost)

@@ -6,6 +6,7 @@ from odoo.tools import LazyTranslate
 
 from ..analytics import kpi, lifecycle
 from ..const import CCM_USER
+from ..tools.sql import without_jit
 
 _lt = LazyTranslate(__name__)
 
@@ -19,6 +20,8 @@ ALL_CUSTOMERS_GROUPS = (
 #   scoped by the customer's (commercial entity ``cp``) salesperson and that person's team;
 # - documents with a salesperson of their own (orders, leads, complaints) by it and their team.
 # Both by the segment of the context (``%(segment_id)s``, see crm_customer_kpi_segment.py).
+# The KPI queries LEFT JOIN the customer ``cp`` (on a required column) and its salesperson
+# ``u``: joins on unique keys that PostgreSQL drops when no scope is given (every customer).
 CUSTOMER_JOIN = "LEFT JOIN res_users u ON u.id = cp.user_id"
 CUSTOMER_SCOPE = """(%(user_id)s IS NULL OR cp.user_id = %(user_id)s)
                AND (%(team_id)s IS NULL OR u.sale_team_id = %(team_id)s)
@@ -37,6 +40,33 @@ def document_scope(alias, partner_column):
                     SELECT r.partner_id FROM crm_customer_segment_member_rel r
                      WHERE r.segment_id = %(segment_id)s))
                AND (%(partner_ids)s IS NULL OR {partner_column} = ANY(%(partner_ids)s))"""
+
+
+# The periods of a series (see ``_series_params``). A KPI query reads the span of all the
+# periods once (``%(dt_from)s`` .. ``%(dt_to)s``) and joins each row to the periods its date
+# falls in, ``JOIN {PERIODS} ON {in_period("so.date_order")}``, giving ``per.idx`` (1, 2, ...
+# in the order of the periods). The sorted bounds of all periods cut the span into segments:
+# ``width_bucket`` numbers a date's segment and ``PERIODS`` lists the (segment, idx) of each
+# period, so the join is one hash lookup per row however many periods, and periods may
+# overlap or leave gaps.
+PERIODS = """unnest(%(period_segments)s::integer[], %(period_indexes)s::integer[])
+             AS per(segment, idx)"""
+# each period's own bounds ``per.dt_from`` .. ``per.dt_to`` (the end excluded) and ``idx``,
+# for a query reading one indexed range per period
+PERIOD_BOUNDS = """unnest(%(period_dt_from)s::timestamp[], %(period_dt_to)s::timestamp[])
+                   WITH ORDINALITY AS per(dt_from, dt_to, idx)"""
+
+
+def in_period(column):
+    """The join condition of a row whose ``column`` (a date or a datetime) falls in the
+    period ``per`` of :data:`PERIODS`."""
+    return f"per.segment = {segment_of(column)}"
+
+
+def segment_of(column):
+    """The segment of the periods' span (see :data:`PERIODS`) ``column`` (a date or a
+    datetime) falls in."""
+    return f"width_bucket({column}::timestamp, %(period_bounds)s::timestamp[])"
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -168,28 +198,71 @@ class CrmCustomerKpi(models.AbstractModel):
         return None if ids is None else [int(pid) for pid in ids]
 
     @api.model
+    def _series_params(self, company, periods, team=None, user=None):
+        """The parameters of the KPI queries over ``periods`` ([(date_from, date_to), ...],
+        the days included): ``_params`` of their whole span (``date_from`` .. ``date_to``,
+        ``dt_from`` .. ``dt_to``), the segments of each period for :data:`PERIODS` and the
+        bounds of each one for :data:`PERIOD_BOUNDS`."""
+        p = self._params(
+            company, min(f for f, __ in periods), max(t for __, t in periods), team, user
+        )
+        starts = [datetime.combine(f, time.min) for f, __ in periods]
+        ends = [datetime.combine(t + timedelta(days=1), time.min) for __, t in periods]
+        bounds = sorted({*starts, *ends})
+        # segment n: from bounds[n - 1] (included) to bounds[n] (excluded)
+        position = {bound: n for n, bound in enumerate(bounds, start=1)}
+        segments, indexes = [], []
+        for idx, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+            for segment in range(position[start], position[end]):
+                segments.append(segment)
+                indexes.append(idx)
+        p.update(
+            period_dt_from=starts,
+            period_dt_to=ends,
+            period_bounds=bounds,
+            period_segments=segments,
+            period_indexes=indexes,
+        )
+        return p
+
+    @api.model
     def _compute(self, company, date_from, date_to, team=None, user=None, snapshots=True):
         """KPI values of the period: {key: float or None (not defined)}; without the
         figures of the last value refresh (CLV, receivables) when not ``snapshots``."""
+        return self._compute_series(company, [(date_from, date_to)], team, user, snapshots)[0]
+
+    @api.model
+    def _compute_series(self, company, periods, team=None, user=None, snapshots=True):
+        """KPI values of each of ``periods`` ([(date_from, date_to), ...]), in their order:
+        [{key: float or None (not defined)}, ...], each the values :meth:`_compute` gives
+        for that period alone. Each KPI query reads all the periods in one pass (grouped by
+        period, see :data:`PERIODS`), so twelve periods cost about one over their span.
+        Extensions add their figures through :meth:`_kpi_sources`."""
         team, user = self._check_scope(company, team, user)
+        if not periods:
+            return []
         self.env.flush_all()
-        p = self._params(company, date_from, date_to, team, user)
-        values = {}
-        for method in (
-            self._kpi_acquisition,
-            self._kpi_churn,
-            self._kpi_satisfaction,
-            self._kpi_conversion,
-            self._kpi_campaigns,
-            self._kpi_complaints,
-            self._kpi_operations,
-        ):
-            values.update(method(p))
-        if snapshots:
-            values.update(self._compute_snapshots(company, date_from, date_to, team, user))
-        values["cac"] = kpi.cac(values["acquisition_cost"], values["customers_acquired"])
-        values["clv_cac_ratio"] = kpi.ratio(values.get("clv_historical"), values["cac"])
-        return values
+        p = self._series_params(company, periods, team, user)
+        series = [{} for __ in periods]
+        with without_jit(self.env.cr):
+            for source in self._kpi_sources():
+                for values, figures in zip(series, source(p), strict=True):
+                    values.update(figures)
+            # the figures of the last value refresh are of no period: the same in each one
+            snapshot = (
+                self._compute_snapshots(company, *periods[-1], team, user) if snapshots else {}
+            )
+        for values in series:
+            values.update(snapshot)
+            values["cac"] = kpi.cac(values["acquisition_cost"], values["customers_acquired"])
+            values["clv_cac_ratio"] = kpi.ratio(values.get("clv_historical"), values["cac"])
+        return series
+
+    def _kpi_sources(self):
+        """The KPI queries of a series: methods taking the parameters of
+        :meth:`_series_params` and returning one {key: value} per period; the extensions
+        add theirs (override and call ``super()``)."""
+        return [self._kpi_acquisition, self._kpi_churn]
 
     @api.model
     def _compute_snapshots(self, company, date_from, date_to, team=None, user=None):
@@ -202,9 +275,9 @@ class CrmCustomerKpi(models.AbstractModel):
     def _compare(self, company, date_from, date_to, team=None, user=None):
         """[{key, label, unit, value, previous, trend}] for the period and the one before."""
         team, user = self._check_scope(company, team, user)
-        current = self._compute(company, date_from, date_to, team, user)
-        prev_from, prev_to = kpi.previous_period(date_from, date_to)
-        previous = self._compute(company, prev_from, prev_to, team, user)
+        previous, current = self._compute_series(
+            company, [kpi.previous_period(date_from, date_to), (date_from, date_to)], team, user
+        )
         return [
             {
                 "key": key,
@@ -221,55 +294,80 @@ class CrmCustomerKpi(models.AbstractModel):
         self.env.cr.execute(query, p)
         return self.env.cr.fetchone()
 
+    def _per_period(self, query, p, default):
+        """The rows of ``query`` (its first column the period's ``idx``, one row at most per
+        period) for each period of ``p``, in order: the row without its ``idx``, ``default``
+        (a tuple) for a period without a row."""
+        self.env.cr.execute(query, p)
+        rows = {idx: tuple(row) for idx, *row in self.env.cr.fetchall()}
+        return [rows.get(idx, default) for idx in range(1, len(p["period_dt_from"]) + 1)]
+
     # ------------------------------------------------------------------
     # KPI queries (filters: %(team_id)s / %(user_id)s may be NULL = all)
     # ------------------------------------------------------------------
 
     def _acquired_sql(self):
-        """Customers acquired in the period (``partner_id``): their first order of the
-        period, when they have no earlier one (the first order of all, without sorting every
-        order ever made); scoped by that first order's salesperson and team."""
+        """Customers acquired in the periods (``partner_id``, the period's ``idx``): their
+        first order of the periods' span falls in the period, and they have no earlier one
+        (their first order of all, without sorting every order ever made); scoped by that
+        first order's salesperson and team."""
         return f"""
-            SELECT f.partner_id
-              FROM (SELECT DISTINCT ON (p.commercial_partner_id)
-                           p.commercial_partner_id AS partner_id, so.team_id, so.user_id
-                      FROM sale_order so
-                      JOIN res_partner p ON p.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-                     ORDER BY p.commercial_partner_id, so.date_order, so.id) f
-             WHERE {document_scope("f", "f.partner_id")}
-               AND NOT EXISTS (
-                   SELECT 1 FROM sale_order o
-                     JOIN res_partner op ON op.id = o.partner_id
-                    WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
-                      AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+            WITH acquired AS MATERIALIZED (
+                SELECT f.partner_id, {segment_of("f.date_order")} AS segment
+                  FROM (SELECT DISTINCT ON (p.commercial_partner_id)
+                               p.commercial_partner_id AS partner_id, so.team_id, so.user_id,
+                               so.date_order
+                          FROM sale_order so
+                          JOIN res_partner p ON p.id = so.partner_id
+                         WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                           AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                         ORDER BY p.commercial_partner_id, so.date_order, so.id) f
+                 WHERE {document_scope("f", "f.partner_id")}
+                   AND NOT EXISTS (
+                       SELECT 1 FROM sale_order o
+                         JOIN res_partner op ON op.id = o.partner_id
+                        WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
+                          AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+            )
+            SELECT a.partner_id, per.idx FROM acquired a JOIN {PERIODS} USING (segment)
         """  # noqa: S608 - constant SQL fragments
 
     def _kpi_acquisition(self, p):
-        acquired = self._one(f"SELECT COUNT(*) FROM ({self._acquired_sql()}) a", p)[0]  # noqa: S608
-        cost = self._one(
-            """
-            SELECT COALESCE((SELECT SUM(l.balance) FROM account_move_line l
-                              WHERE l.parent_state = 'posted' AND l.company_id = %(company_id)s
-                                AND l.date BETWEEN %(date_from)s AND %(date_to)s
-                                AND l.account_id IN (
-                                    SELECT account_id FROM ccm_company_acquisition_account_rel
-                                     WHERE company_id = %(company_id)s)), 0)
-                 + COALESCE((SELECT -SUM(a.amount) FROM account_analytic_line a
-                              WHERE a.company_id = %(company_id)s
-                                AND a.date BETWEEN %(date_from)s AND %(date_to)s
-                                AND a.account_id IN (
-                                    SELECT analytic_account_id
-                                      FROM ccm_company_acquisition_analytic_rel
-                                     WHERE company_id = %(company_id)s)), 0)
-                 + COALESCE((SELECT SUM(c.amount) FROM crm_customer_campaign_cost c
-                              WHERE c.company_id = %(company_id)s
-                                AND c.date BETWEEN %(date_from)s AND %(date_to)s), 0)
-            """,
+        acquired = self._per_period(
+            f"SELECT idx, COUNT(*) FROM ({self._acquired_sql()}) a GROUP BY idx",  # noqa: S608
             p,
-        )[0]
-        return {"customers_acquired": acquired, "acquisition_cost": float(cost)}
+            (0,),
+        )
+        costs = self._per_period(
+            f"""
+            SELECT per.idx, SUM(c.amount)
+              FROM (SELECT l.date, l.balance AS amount FROM account_move_line l
+                     WHERE l.parent_state = 'posted' AND l.company_id = %(company_id)s
+                       AND l.date BETWEEN %(date_from)s AND %(date_to)s
+                       AND l.account_id IN (
+                           SELECT account_id FROM ccm_company_acquisition_account_rel
+                            WHERE company_id = %(company_id)s)
+                    UNION ALL
+                    SELECT a.date, -a.amount FROM account_analytic_line a
+                     WHERE a.company_id = %(company_id)s
+                       AND a.date BETWEEN %(date_from)s AND %(date_to)s
+                       AND a.account_id IN (
+                           SELECT analytic_account_id FROM ccm_company_acquisition_analytic_rel
+                            WHERE company_id = %(company_id)s)
+                    UNION ALL
+                    SELECT c.date, c.amount FROM crm_customer_campaign_cost c
+                     WHERE c.company_id = %(company_id)s
+                       AND c.date BETWEEN %(date_from)s AND %(date_to)s) c
+              JOIN {PERIODS} ON {in_period("c.date")}
+             GROUP BY per.idx
+            """,  # noqa: S608 - constant SQL fragments
+            p,
+            (0,),
+        )
+        return [
+            {"customers_acquired": count, "acquisition_cost": float(cost or 0)}
+            for (count,), (cost,) in zip(acquired, costs, strict=True)
+        ]
 
     def _kpi_clv(self, p):
         """Snapshot of the last value refresh (not period-bound)."""
@@ -277,7 +375,7 @@ class CrmCustomerKpi(models.AbstractModel):
             f"""
             SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
               FROM crm_customer_value v
-              JOIN res_partner cp ON cp.id = v.partner_id
+              LEFT JOIN res_partner cp ON cp.id = v.partner_id
               {CUSTOMER_JOIN}
              WHERE v.company_id = %(company_id)s
                AND {CUSTOMER_SCOPE}
@@ -293,10 +391,11 @@ class CrmCustomerKpi(models.AbstractModel):
     def _history_cte_sql(self):
         """The CTEs ``h`` (the scope's stage moves in the company before the period's end,
         with the customer's salesperson ``user_id``) and ``at_start`` (each customer's stage
-        when the period started): churn, retention and the staff scorecard read both."""
+        when the period started, the last move before it, the later one of moves at the
+        same time): the customers at the start and the staff scorecard read both."""
         return f"""
             h AS (
-                SELECT h.partner_id, cp.user_id, h.stage_to, h.date
+                SELECT h.id, h.partner_id, cp.user_id, h.stage_to, h.date
                   FROM crm_customer_lifecycle_history h
                   JOIN res_partner cp ON cp.id = h.partner_id
                   {CUSTOMER_JOIN}
@@ -305,7 +404,7 @@ class CrmCustomerKpi(models.AbstractModel):
             ), at_start AS (
                 SELECT DISTINCT ON (partner_id) partner_id, user_id, stage_to
                   FROM h WHERE date < %(dt_from)s
-                 ORDER BY partner_id, date DESC
+                 ORDER BY partner_id, date DESC, id DESC
             )
         """  # noqa: S608 - constant SQL fragments
 
@@ -317,117 +416,59 @@ class CrmCustomerKpi(models.AbstractModel):
         """  # noqa: S608 - constant SQL fragments
 
     def _kpi_churn(self, p):
-        """Lost in the period / customers in a customer stage when it started (history)."""
-        lost, active = self._one(
+        """Lost in each period / customers in a customer stage when it started (history).
+
+        The customers at the start of every period in one pass over the history: each move
+        is the customer's stage from its date until the next move (``LEAD``); the periods'
+        starts number the intervals (``width_bucket``: how many starts are on or before a
+        date), and ``analytics.kpi.held_at_starts`` counts the moves of a customer stage
+        whose interval holds each start (the same customers as ``_active_at_start_sql``)."""
+        starts = sorted(set(p["period_dt_from"]))
+        self.env.cr.execute(
             f"""
-            WITH {self._history_cte_sql()}
-            SELECT (SELECT COUNT(DISTINCT partner_id) FROM h
-                     WHERE stage_to = 'lost' AND date >= %(dt_from)s),
-                   (SELECT COUNT(*) FROM at_start WHERE stage_to IN %(customer_stages)s)
+            SELECT width_bucket(date, %(starts)s::timestamp[]),
+                   width_bucket(until, %(starts)s::timestamp[]), COUNT(*)
+              FROM (SELECT h.stage_to, h.date,
+                           LEAD(h.date) OVER (PARTITION BY h.partner_id
+                                              ORDER BY h.date, h.id) AS until
+                      FROM crm_customer_lifecycle_history h
+                      LEFT JOIN res_partner cp ON cp.id = h.partner_id
+                      {CUSTOMER_JOIN}
+                     WHERE h.company_id = %(company_id)s AND h.date < %(max_start)s
+                       AND {CUSTOMER_SCOPE}) h
+             WHERE h.stage_to IN %(customer_stages)s
+             GROUP BY 1, 2
+            """,  # noqa: S608 - constant SQL fragments
+            dict(p, starts=starts, max_start=starts[-1]),
+        )
+        held = dict(
+            zip(starts, kpi.held_at_starts(self.env.cr.fetchall(), len(starts)), strict=True)
+        )
+        lost = self._per_period(
+            f"""
+            SELECT per.idx, COUNT(DISTINCT h.partner_id)
+              FROM crm_customer_lifecycle_history h
+              LEFT JOIN res_partner cp ON cp.id = h.partner_id
+              {CUSTOMER_JOIN}
+              JOIN {PERIODS} ON {in_period("h.date")}
+             WHERE h.company_id = %(company_id)s AND h.stage_to = 'lost'
+               AND h.date >= %(dt_from)s AND h.date < %(dt_to)s
+               AND {CUSTOMER_SCOPE}
+             GROUP BY per.idx
             """,  # noqa: S608 - constant SQL fragments
             p,
+            (0,),
         )
-        churn = kpi.churn_rate(lost, active)
-        return {
-            "customers_lost": lost,
-            "active_at_start": active,
-            "churn_rate": churn,
-            "retention_rate": kpi.retention_rate(churn),
-        }
-
-    def _kpi_conversion(self, p):
-        won, lost, days = self._one(
-            f"""
-            WITH closed AS (
-                SELECT l.id, l.create_date, l.active, l.probability
-                  FROM crm_lead l
-                  LEFT JOIN res_partner lp ON lp.id = l.partner_id
-                 WHERE l.date_closed >= %(dt_from)s AND l.date_closed < %(dt_to)s
-                   AND (l.company_id = %(company_id)s OR l.company_id IS NULL)
-                   AND {document_scope("l", "lp.commercial_partner_id")}
-            ), first_orders AS (
-                SELECT so.opportunity_id, MIN(so.date_order) AS date_order
-                  FROM sale_order so
-                 WHERE so.state = 'sale' AND so.opportunity_id IN (SELECT id FROM closed)
-                 GROUP BY so.opportunity_id
+        figures = []
+        for start, (lost_count,) in zip(p["period_dt_from"], lost, strict=True):
+            active = held[start]
+            churn = kpi.churn_rate(lost_count, active)
+            figures.append(
+                {
+                    "customers_lost": lost_count,
+                    "active_at_start": active,
+                    "churn_rate": churn,
+                    "retention_rate": kpi.retention_rate(churn),
+                }
             )
-            SELECT COUNT(*) FILTER (WHERE c.active AND c.probability >= 100),
-                   COUNT(*) FILTER (WHERE NOT c.active AND COALESCE(c.probability, 0) = 0),
-                   AVG(EXTRACT(EPOCH FROM f.date_order - c.create_date) / 86400.0)
-                       FILTER (WHERE c.active AND c.probability >= 100)
-              FROM closed c
-              LEFT JOIN first_orders f ON f.opportunity_id = c.id
-            """,  # noqa: S608 - constant SQL fragments
-            p,
-        )
-        return {
-            "leads_won": won,
-            "leads_lost": lost,
-            "conversion_rate": kpi.conversion_rate(won, lost),
-            "lead_to_order_days": None if days is None else float(days),
-        }
-
-    def _kpi_campaigns(self, p):
-        margin, cost = self._one(
-            f"""
-            SELECT (SELECT COALESCE(SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1)), 0)
-                      FROM sale_order so
-                      JOIN res_partner sp ON sp.id = so.partner_id
-                     WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
-                       AND so.company_id = %(company_id)s
-                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-                       AND {document_scope("so", "sp.commercial_partner_id")}),
-                   (SELECT COALESCE(SUM(c.amount), 0) FROM crm_customer_campaign_cost c
-                     WHERE c.company_id = %(company_id)s
-                       AND c.date BETWEEN %(date_from)s AND %(date_to)s)
-            """,  # noqa: S608 - constant SQL fragments
-            p,
-        )
-        margin, cost = float(margin), float(cost)
-        return {
-            "campaign_margin": margin,
-            "campaign_cost": cost,
-            "campaign_roi": kpi.roi(margin, cost),
-        }
-
-    def _kpi_complaints(self, p):
-        """Complaints opened in the period; response and resolution times, SLA compliance,
-        recovery and compensation of those resolved or closed in it."""
-        # one indexed range per figure (no CTE: it would be materialised over all complaints)
-        # complaints waiting to be qualified (e-mailed by anyone) count nowhere yet
-        scope = f"""company_id = %(company_id)s AND intake_state = 'qualified'
-                   AND {document_scope("crm_complaint", "crm_complaint.commercial_partner_id")}"""
-        row = self._one(
-            f"""
-            SELECT (SELECT COUNT(*) FROM crm_complaint
-                     WHERE {scope} AND date_open >= %(dt_from)s AND date_open < %(dt_to)s),
-                   (SELECT AVG(EXTRACT(EPOCH FROM date_first_response - date_open)) / 3600.0
-                      FROM crm_complaint
-                     WHERE {scope} AND date_first_response >= %(dt_from)s
-                       AND date_first_response < %(dt_to)s),
-                   r.hours, r.met, r.resolved, o.recovered, o.with_outcome, o.compensation
-              FROM (SELECT AVG(EXTRACT(EPOCH FROM date_resolved - date_open)) / 3600.0 AS hours,
-                           COUNT(*) FILTER (WHERE date_resolved <= resolution_deadline) AS met,
-                           COUNT(*) FILTER (WHERE resolution_deadline IS NOT NULL) AS resolved
-                      FROM crm_complaint
-                     WHERE {scope} AND date_resolved >= %(dt_from)s
-                       AND date_resolved < %(dt_to)s) r,
-                   (SELECT COUNT(*) FILTER (WHERE outcome IN ('retained', 'won_back'))
-                               AS recovered,
-                           COUNT(outcome) AS with_outcome,
-                           COALESCE(SUM(compensation_amount), 0) AS compensation
-                      FROM crm_complaint
-                     WHERE {scope} AND date_closed >= %(dt_from)s
-                       AND date_closed < %(dt_to)s) o
-            """,  # noqa: S608 - constant SQL fragments
-            p,
-        )
-        opened, first, resolution, met, resolved, recovered, with_outcome, compensation = row
-        return {
-            "complaints": opened,
-            "complaint_first_response_hours": None if first is None else float(first),
-            "complaint_resolution_hours": None if resolution is None else float(resolution),
-            "complaint_sla_compliance": kpi.percent(met, resolved),
-            "complaint_recovery_rate": kpi.percent(recovered, with_outcome),
-            "complaint_compensation": float(compensation),
-        }
+        return figures

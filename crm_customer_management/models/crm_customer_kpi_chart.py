@@ -29,7 +29,7 @@ class CrmCustomerKpi(models.AbstractModel):
                 f"""
                 SELECT h.stage_to, COUNT(*)
                   FROM crm_customer_lifecycle_history h
-                  JOIN res_partner cp ON cp.id = h.partner_id
+                  LEFT JOIN res_partner cp ON cp.id = h.partner_id
                   {CUSTOMER_JOIN}
                  WHERE h.is_current AND h.company_id = %(company_id)s AND {CUSTOMER_SCOPE}
                  GROUP BY h.stage_to
@@ -48,7 +48,7 @@ class CrmCustomerKpi(models.AbstractModel):
                 f"""
                 SELECT v.value_tier, COUNT(*), SUM(v.net_value)
                   FROM crm_customer_value v
-                  JOIN res_partner cp ON cp.id = v.partner_id
+                  LEFT JOIN res_partner cp ON cp.id = v.partner_id
                   {CUSTOMER_JOIN}
                  WHERE v.company_id = %(company_id)s AND v.value_tier IS NOT NULL
                    AND {CUSTOMER_SCOPE}
@@ -74,24 +74,27 @@ class CrmCustomerKpi(models.AbstractModel):
                 SELECT v.partner_id,
                        width_bucket(v.first_order_date, %(bounds)s::date[]) AS cohort
                   FROM crm_customer_value v
-                  JOIN res_partner cp ON cp.id = v.partner_id
+                  LEFT JOIN res_partner cp ON cp.id = v.partner_id
                   {CUSTOMER_JOIN}
                  WHERE v.company_id = %(company_id)s AND {CUSTOMER_SCOPE}
                    AND v.first_order_date >= %(first)s AND v.first_order_date < %(last)s
             ), orders AS (
-                SELECT DISTINCT p.commercial_partner_id AS partner_id,
-                       width_bucket(so.date_order::date, %(bounds)s::date[]) AS month
+                -- the months after its own each cohort's customer ordered in
+                SELECT DISTINCT c.partner_id, c.cohort,
+                       width_bucket(so.date_order::date, %(bounds)s::date[]) - c.cohort AS after
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
+                  JOIN cohorts c ON c.partner_id = p.commercial_partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
                    AND so.date_order >= %(first)s AND so.date_order < %(last)s
-                   AND p.commercial_partner_id IN (SELECT partner_id FROM cohorts)
+            ), sizes AS (
+                SELECT cohort, COUNT(*) AS size FROM cohorts GROUP BY cohort
             )
-            SELECT c.cohort, o.month - c.cohort, COUNT(*),
-                   (SELECT COUNT(*) FROM cohorts s WHERE s.cohort = c.cohort)
-              FROM cohorts c JOIN orders o ON o.partner_id = c.partner_id
-             WHERE o.month >= c.cohort
-             GROUP BY c.cohort, o.month - c.cohort
+            SELECT o.cohort, o.after, COUNT(*), s.size
+              FROM orders o
+              JOIN sizes s ON s.cohort = o.cohort
+             WHERE o.after >= 0
+             GROUP BY o.cohort, s.size, o.after
             """,  # noqa: S608 - constant SQL fragments
             dict(p, bounds=bounds, first=bounds[0], last=bounds[-1]),
         )

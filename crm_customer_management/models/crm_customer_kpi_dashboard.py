@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from ..analytics import kpi, periods
 from ..const import CCM_MANAGER
 from ..tools.cron import run_per_company
+from ..tools.sql import without_jit
 from .crm_customer_kpi_chart import SPARK_PERIODS
 
 
@@ -145,15 +146,19 @@ class CrmCustomerKpi(models.AbstractModel):
         company, date_from, date_to, team, user, segment, preset = self._dashboard_filters(
             filters or {}
         )
+        with without_jit(self.env.cr):
+            return self._dashboard_data(company, date_from, date_to, team, user, segment, preset)
+
+    @api.model
+    def _dashboard_data(self, company, date_from, date_to, team, user, segment, preset):
+        """:meth:`get_dashboard_data` of the filters checked by ``_dashboard_filters``."""
         calendar = company.sudo().ccm_period_calendar or periods.GREGORIAN
         # the figures are read past the record rules, in the scope checked above
         service = self.sudo().with_context(ccm_segment_id=segment.id)
         series = [(date_from, date_to)]
         while len(series) < SPARK_PERIODS:
             series.insert(0, periods.previous_period(*series[0], calendar))
-        values = [
-            service._compute(company, *bounds, team, user, snapshots=False) for bounds in series
-        ]
+        values = service._compute_series(company, series, team, user, snapshots=False)
         snapshot = service._compute_snapshots(company, date_from, date_to, team, user)
         current, previous = {**values[-1], **snapshot}, values[-2]
         current["clv_cac_ratio"] = kpi.ratio(current["clv_historical"], current["cac"])

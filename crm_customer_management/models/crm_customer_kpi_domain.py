@@ -155,7 +155,7 @@ class CrmCustomerKpi(models.AbstractModel):
         """The customers counted by the KPIs whose set is no domain (the first order of all,
         the stage on a date): the ids the figures' own SQL selects."""
         self.env.flush_all()
-        p = self._params(company, date_from, date_to, team, user)
+        p = self._series_params(company, [(date_from, date_to)], team, user)
         ids = {}
         for key, query in (
             ("customers_acquired", self._acquired_sql()),

@@ -3,7 +3,7 @@ from odoo.tools import LazyTranslate
 
 from ..analytics import kpi
 from ..tools.sql import in_company_currency
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
 
 _lt = LazyTranslate(__name__)
 
@@ -48,44 +48,49 @@ class CrmCustomerKpi(models.AbstractModel):
                                     + c.ccm_offer_acceptance_days * INTERVAL '1 day'
         """
 
-    @api.model
-    def _compute(self, company, date_from, date_to, team=None, user=None, **kwargs):
-        values = super()._compute(company, date_from, date_to, team, user, **kwargs)
-        p = self._params(company, date_from, date_to, *self._check_scope(company, team, user))
-        values.update(self._kpi_offers(p))
-        return values
+    def _kpi_sources(self):
+        return [*super()._kpi_sources(), self._kpi_offers]
 
     def _kpi_offers(self, p):
-        shown, accepted = self._one(
+        counts = self._per_period(
             f"""
-            SELECT COUNT(*),
-                   COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM ({self._accepted_lines_sql()}) a
-                                                   WHERE a.suggestion_id = s.id))
+            SELECT per.idx, COUNT(*),
+                   COUNT(*) FILTER (WHERE s.id IN (SELECT a.suggestion_id
+                                                     FROM ({self._accepted_lines_sql()}) a))
               FROM crm_customer_offer_suggestion s
-              JOIN res_partner cp ON cp.id = s.partner_id
+              LEFT JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
+              JOIN {PERIODS} ON {in_period("s.date_first")}
              WHERE s.company_id = %(company_id)s
                AND s.date_first >= %(date_from)s AND s.date_first <= %(date_to)s
                AND {CUSTOMER_SCOPE}
-            """,
+             GROUP BY per.idx
+            """,  # noqa: S608 - constant SQL fragments
             p,
+            (0, 0),
         )
-        (margin,) = self._one(
+        margins = self._per_period(
             f"""
-            SELECT COALESCE(SUM(a.margin), 0)
+            SELECT per.idx, SUM(a.margin)
               FROM ({self._accepted_lines_sql()}) a
               JOIN crm_customer_offer_suggestion s ON s.id = a.suggestion_id
-              JOIN res_partner cp ON cp.id = s.partner_id
+              LEFT JOIN res_partner cp ON cp.id = s.partner_id
               {CUSTOMER_JOIN}
+              JOIN {PERIODS} ON {in_period("a.date_accepted")}
              WHERE a.company_id = %(company_id)s
                AND a.date_accepted >= %(dt_from)s AND a.date_accepted < %(dt_to)s
                AND {CUSTOMER_SCOPE}
-            """,
+             GROUP BY per.idx
+            """,  # noqa: S608 - constant SQL fragments
             p,
+            (0,),
         )
-        return {
-            "offers_shown": shown,
-            "offers_accepted": accepted,
-            "offer_acceptance_rate": kpi.percent(accepted, shown),
-            "offer_margin_won": float(margin),
-        }
+        return [
+            {
+                "offers_shown": shown,
+                "offers_accepted": accepted,
+                "offer_acceptance_rate": kpi.percent(accepted, shown),
+                "offer_margin_won": float(margin or 0),
+            }
+            for (shown, accepted), (margin,) in zip(counts, margins, strict=True)
+        ]

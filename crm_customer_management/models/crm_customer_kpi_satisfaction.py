@@ -3,7 +3,7 @@ import pandas as pd
 from odoo import api, models
 
 from ..analytics import kpi
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -12,6 +12,9 @@ class CrmCustomerKpi(models.AbstractModel):
     the satisfaction analysis."""
 
     _inherit = "crm.customer.kpi"
+
+    def _kpi_sources(self):
+        return [*super()._kpi_sources(), self._kpi_satisfaction]
 
     # ------------------------------------------------------------------
     # Satisfaction: the addon's surveys and the complaints' ratings
@@ -58,29 +61,37 @@ class CrmCustomerKpi(models.AbstractModel):
         """
 
     def _answers_frame(self, p):
-        """Satisfaction answers of the period in the company (see
-        ``_satisfaction_answers_sql``), of the scope's customers."""
+        """Satisfaction answers of the periods in the company (see
+        ``_satisfaction_answers_sql``), of the scope's customers: the period's ``idx``,
+        the answer's ``kind`` and ``score``."""
         self.env.cr.execute(
             f"""
-            SELECT a.kind, a.score
+            SELECT per.idx, a.kind, a.score
               FROM ({self._satisfaction_answers_sql()}) a
               JOIN res_partner cp ON cp.id = a.partner_id
               {CUSTOMER_JOIN}
+              JOIN {PERIODS} ON {in_period("a.date")}
              WHERE a.company_id = %(company_id)s
                AND a.date >= %(dt_from)s AND a.date < %(dt_to)s
                AND {CUSTOMER_SCOPE}
             """,  # noqa: S608 - constant SQL fragments
             p,
         )
-        return pd.DataFrame(self.env.cr.fetchall(), columns=["kind", "score"])
+        return pd.DataFrame(self.env.cr.fetchall(), columns=["idx", "kind", "score"])
 
     def _kpi_satisfaction(self, p):
         answers = self._answers_frame(p)
-        nps_scores = answers.loc[answers["kind"] == "nps", "score"].tolist()
-        csat_scores = answers.loc[answers["kind"] == "csat", "score"].tolist()
-        return {
-            "nps": kpi.nps(nps_scores),
-            "nps_answers": len(nps_scores),
-            "csat": kpi.csat(csat_scores),
-            "csat_answers": len(csat_scores),
-        }
+        figures = []
+        for idx in range(1, len(p["period_dt_from"]) + 1):
+            period = answers[answers["idx"] == idx]
+            nps_scores = period.loc[period["kind"] == "nps", "score"].tolist()
+            csat_scores = period.loc[period["kind"] == "csat", "score"].tolist()
+            figures.append(
+                {
+                    "nps": kpi.nps(nps_scores),
+                    "nps_answers": len(nps_scores),
+                    "csat": kpi.csat(csat_scores),
+                    "csat_answers": len(csat_scores),
+                }
+            )
+        return figures
