@@ -36,7 +36,9 @@ SCREENS = [
         "/odoo/res.partner/{customer}",
         "!!document.querySelector('.o_form_view .o_notebook')",
         "document.querySelector('.o_notebook .nav-link[name=customer_management]').click();"
-        " document.querySelector('.o_notebook').scrollIntoView()",
+        " new Promise(r => setTimeout(() => {"
+        " document.querySelector('.o_notebook').scrollIntoView({block: 'start'});"
+        " r(true); }, 800))",
     ),
     (
         "offers",
@@ -81,7 +83,7 @@ class TestScreenshots(HttpCase):
     def _eval(self, browser, expression):
         result = browser._websocket_request(  # noqa: SLF001 - Odoo's test browser
             "Runtime.evaluate",
-            params={"expression": expression, "returnByValue": True},
+            params={"expression": expression, "returnByValue": True, "awaitPromise": True},
             timeout=30,
         )
         return result.get("result", {}).get("value")
