@@ -43,12 +43,13 @@ def document_scope(alias, partner_column):
 
 
 # The periods of a series (see ``_series_params``). A KPI query reads the span of all the
-# periods once (``%(dt_from)s`` .. ``%(dt_to)s``) and joins each row to the periods its date
-# falls in, ``JOIN {PERIODS} ON {in_period("so.date_order")}``, giving ``per.idx`` (1, 2, ...
-# in the order of the periods). The sorted bounds of all periods cut the span into segments:
-# ``width_bucket`` numbers a date's segment and ``PERIODS`` lists the (segment, idx) of each
-# period, so the join is one hash lookup per row however many periods, and periods may
-# overlap or leave gaps.
+# periods once (``%(dt_from)s`` .. ``%(dt_to)s``); the sorted bounds of all periods cut that
+# span into segments, ``segment_of(column)`` (``width_bucket``) numbers the segment of a
+# row's date and ``PERIODS`` lists the segments of each period (``per.segment``, ``per.idx``:
+# 1, 2, ... in the order of the periods), so periods may overlap or leave gaps. A query
+# either joins its rows to their periods, ``JOIN {PERIODS} ON {in_period("so.date_order")}``
+# (one hash lookup per row, however many periods), or, for counts and sums, groups its rows
+# by segment and then sums the segments of each period (``JOIN {PERIODS} USING (segment)``).
 PERIODS = """unnest(%(period_segments)s::integer[], %(period_indexes)s::integer[])
              AS per(segment, idx)"""
 # each period's own bounds ``per.dt_from`` .. ``per.dt_to`` (the end excluded) and ``idx``,
@@ -269,7 +270,7 @@ class CrmCustomerKpi(models.AbstractModel):
         """The figures of the last value refresh (CLV, receivables), of no period."""
         team, user = self._check_scope(company, team, user)
         p = self._params(company, date_from, date_to, team, user)
-        return {**self._kpi_clv(p), **self._kpi_receivables(p)}
+        return self._kpi_snapshots(p)
 
     @api.model
     def _compare(self, company, date_from, date_to, team=None, user=None):
@@ -307,27 +308,33 @@ class CrmCustomerKpi(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _acquired_sql(self):
-        """Customers acquired in the periods (``partner_id``, the period's ``idx``): their
-        first order of the periods' span falls in the period, and they have no earlier one
-        (their first order of all, without sorting every order ever made); scoped by that
-        first order's salesperson and team."""
+        """Customers acquired in the periods (``partner_id``, the period's ``idx``): the date
+        of their first order of all falls in the period (one grouped pass over the orders up
+        to the periods' end, no sort); scoped by that first order's salesperson and team
+        (the first order of that date: a join PostgreSQL drops when no salesperson or team
+        is given)."""
         return f"""
             WITH acquired AS MATERIALIZED (
                 SELECT f.partner_id, {segment_of("f.date_order")} AS segment
-                  FROM (SELECT DISTINCT ON (p.commercial_partner_id)
-                               p.commercial_partner_id AS partner_id, so.team_id, so.user_id,
-                               so.date_order
+                  FROM (SELECT p.commercial_partner_id AS partner_id,
+                               MIN(so.date_order) AS date_order
                           FROM sale_order so
                           JOIN res_partner p ON p.id = so.partner_id
                          WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                           AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-                         ORDER BY p.commercial_partner_id, so.date_order, so.id) f
-                 WHERE {document_scope("f", "f.partner_id")}
-                   AND NOT EXISTS (
-                       SELECT 1 FROM sale_order o
-                         JOIN res_partner op ON op.id = o.partner_id
-                        WHERE op.commercial_partner_id = f.partner_id AND o.state = 'sale'
-                          AND o.company_id = %(company_id)s AND o.date_order < %(dt_from)s)
+                           AND so.date_order < %(dt_to)s
+                         GROUP BY p.commercial_partner_id
+                        HAVING MIN(so.date_order) >= %(dt_from)s) f
+                  LEFT JOIN (
+                       SELECT DISTINCT ON (p.commercial_partner_id, so.date_order)
+                              p.commercial_partner_id AS partner_id, so.date_order,
+                              so.team_id, so.user_id
+                         FROM sale_order so
+                         JOIN res_partner p ON p.id = so.partner_id
+                        WHERE so.state = 'sale' AND so.company_id = %(company_id)s
+                          AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                        ORDER BY p.commercial_partner_id, so.date_order, so.id
+                  ) fo ON fo.partner_id = f.partner_id AND fo.date_order = f.date_order
+                 WHERE {document_scope("fo", "f.partner_id")}
             )
             SELECT a.partner_id, per.idx FROM acquired a JOIN {PERIODS} USING (segment)
         """  # noqa: S608 - constant SQL fragments
@@ -369,22 +376,26 @@ class CrmCustomerKpi(models.AbstractModel):
             for (count,), (cost,) in zip(acquired, costs, strict=True)
         ]
 
-    def _kpi_clv(self, p):
-        """Snapshot of the last value refresh (not period-bound)."""
-        hist, pred = self._one(
+    def _kpi_snapshots(self, p):
+        """CLV and receivables overdue today, as of the last value refresh (no period)."""
+        hist, pred, overdue, overdue_mvc = self._one(
             f"""
-            SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted)
+            SELECT AVG(v.margin) FILTER (WHERE v.order_count > 0), AVG(v.clv_predicted),
+                   COALESCE(SUM(v.overdue_amount), 0),
+                   COALESCE(SUM(v.overdue_amount) FILTER (WHERE v.value_tier = 'mvc'), 0)
               FROM crm_customer_value v
               LEFT JOIN res_partner cp ON cp.id = v.partner_id
               {CUSTOMER_JOIN}
              WHERE v.company_id = %(company_id)s
                AND {CUSTOMER_SCOPE}
-            """,
+            """,  # noqa: S608 - constant SQL fragments
             p,
         )
         return {
             "clv_historical": None if hist is None else float(hist),
             "clv_predicted": None if pred is None else float(pred),
+            "overdue_amount": float(overdue),
+            "overdue_mvc": float(overdue_mvc),
         }
 
     @api.model

@@ -3,7 +3,7 @@ from odoo.tools import LazyTranslate
 
 from ..analytics import kpi
 from ..tools.sql import in_company_currency
-from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period
+from .crm_customer_kpi import CUSTOMER_JOIN, CUSTOMER_SCOPE, PERIODS, in_period, segment_of
 
 _lt = LazyTranslate(__name__)
 
@@ -54,16 +54,19 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_offers(self, p):
         counts = self._per_period(
             f"""
-            SELECT per.idx, COUNT(*),
-                   COUNT(*) FILTER (WHERE s.id IN (SELECT a.suggestion_id
-                                                     FROM ({self._accepted_lines_sql()}) a))
-              FROM crm_customer_offer_suggestion s
-              LEFT JOIN res_partner cp ON cp.id = s.partner_id
-              {CUSTOMER_JOIN}
-              JOIN {PERIODS} ON {in_period("s.date_first")}
-             WHERE s.company_id = %(company_id)s
-               AND s.date_first >= %(date_from)s AND s.date_first <= %(date_to)s
-               AND {CUSTOMER_SCOPE}
+            SELECT per.idx, SUM(t.shown)::bigint, SUM(t.accepted)::bigint
+              FROM (SELECT {segment_of("s.date_first")} AS segment, COUNT(*) AS shown,
+                           COUNT(*) FILTER (WHERE s.id IN (
+                               SELECT a.suggestion_id FROM ({self._accepted_lines_sql()}) a))
+                               AS accepted
+                      FROM crm_customer_offer_suggestion s
+                      LEFT JOIN res_partner cp ON cp.id = s.partner_id
+                      {CUSTOMER_JOIN}
+                     WHERE s.company_id = %(company_id)s
+                       AND s.date_first >= %(date_from)s AND s.date_first <= %(date_to)s
+                       AND {CUSTOMER_SCOPE}
+                     GROUP BY 1) t
+              JOIN {PERIODS} USING (segment)
              GROUP BY per.idx
             """,  # noqa: S608 - constant SQL fragments
             p,

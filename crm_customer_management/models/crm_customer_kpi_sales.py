@@ -1,7 +1,7 @@
 from odoo import models
 
 from ..analytics import kpi
-from .crm_customer_kpi import PERIODS, document_scope, in_period
+from .crm_customer_kpi import PERIODS, document_scope, in_period, segment_of
 
 
 class CrmCustomerKpi(models.AbstractModel):
@@ -55,14 +55,18 @@ class CrmCustomerKpi(models.AbstractModel):
     def _kpi_campaigns(self, p):
         margins = self._per_period(
             f"""
-            SELECT per.idx, SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1))
-              FROM sale_order so
-              JOIN res_partner sp ON sp.id = so.partner_id
-              JOIN {PERIODS} ON {in_period("so.date_order")}
-             WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
-               AND so.company_id = %(company_id)s
-               AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
-               AND {document_scope("so", "sp.commercial_partner_id")}
+            SELECT per.idx, SUM(t.margin)
+              FROM (SELECT {segment_of("so.date_order")} AS segment,
+                           SUM(so.margin / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS margin
+                      FROM sale_order so
+                      -- a LEFT JOIN on a unique key: dropped when no scope reads it
+                      LEFT JOIN res_partner sp ON sp.id = so.partner_id
+                     WHERE so.state = 'sale' AND so.campaign_id IS NOT NULL
+                       AND so.company_id = %(company_id)s
+                       AND so.date_order >= %(dt_from)s AND so.date_order < %(dt_to)s
+                       AND {document_scope("so", "sp.commercial_partner_id")}
+                     GROUP BY 1) t
+              JOIN {PERIODS} USING (segment)
              GROUP BY per.idx
             """,  # noqa: S608 - constant SQL fragments
             p,
