@@ -96,7 +96,7 @@ class CrmCustomerReceivableReport(models.Model):
         """
 
     def init(self):
-        super().init()
+        res = super().init()
         create_index(
             self.env.cr,
             OPEN_RECEIVABLE_INDEX,
@@ -104,3 +104,4 @@ class CrmCustomerReceivableReport(models.Model):
             ["company_id"],
             where=OPEN_RECEIVABLE,
         )
+        return res
