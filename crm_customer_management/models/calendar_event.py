@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from ..const import CCM_USER
+from ..tools.copying import copy_data_keeping
 
 
 class CalendarEvent(models.Model):
@@ -12,12 +13,19 @@ class CalendarEvent(models.Model):
     ccm_committee_id = fields.Many2one(
         "crm.customer.committee", string="CRM Committee", index="btree_not_null", groups=CCM_USER
     )
-    ccm_agenda = fields.Html("Agenda", readonly=True, groups=CCM_USER)
-    ccm_agenda_date = fields.Datetime("Agenda Built On", readonly=True, groups=CCM_USER)
-    ccm_minutes = fields.Html("Minutes", groups=CCM_USER)
+    # a meeting's own: a copy or a recurrence's next meeting starts without them (its agenda
+    # is built from its form for its own date)
+    ccm_agenda = fields.Html("Agenda", readonly=True, copy=False, groups=CCM_USER)
+    ccm_agenda_date = fields.Datetime("Agenda Built On", readonly=True, copy=False, groups=CCM_USER)
+    ccm_minutes = fields.Html("Minutes", copy=False, groups=CCM_USER)
     ccm_decision_ids = fields.One2many(
         "crm.customer.decision", "meeting_id", "Decisions", groups=CCM_USER
     )
+
+    def copy_data(self, default=None):
+        # an employee outside the addon makes a committee meeting recurring (Odoo copies the
+        # first meeting as him): every meeting stays the committee's
+        return copy_data_keeping(self, default, ["ccm_committee_id"], super().copy_data)
 
     def action_ccm_build_agenda(self):
         """Rebuild the agenda of the committee meeting for its date."""

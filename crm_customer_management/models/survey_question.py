@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..const import CCM_USER
+from ..tools.copying import copy_data_keeping
 
 TEXT_QUESTIONS = ("char_box", "text_box")
 
@@ -26,6 +27,15 @@ class SurveyQuestion(models.Model):
         help="Routes the suggestions made from the answers; empty: Other (the manager who "
         "gets them reclassifies them).",
     )
+
+    def copy_data(self, default=None):
+        # a survey officer outside the addon duplicates a survey: its questions keep them
+        return copy_data_keeping(
+            self,
+            default,
+            ["ccm_answers_are_suggestions", "ccm_suggestion_category_id"],
+            super().copy_data,
+        )
 
     @api.constrains("ccm_answers_are_suggestions", "question_type")
     def _check_ccm_answers_are_suggestions(self):

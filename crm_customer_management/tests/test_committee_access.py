@@ -221,6 +221,25 @@ class TestCommitteeAccess(CommitteeCase):
             own.stop = datetime(2026, 4, 3, 10, 0)
             own = own.save()
         self.assertEqual(own.user_id, paul)
+        # he makes it recurring: the recurrence copies the event as him, the addon's fields
+        # included (read from the database, not from what his form just wrote)
+        self.env.invalidate_all()
+        own.with_user(paul).write(
+            {"recurrency": True, "rrule_type": "weekly", "count": 3, "fri": True}
+        )
+        self.assertEqual(len(own.recurrence_id.calendar_event_ids), 3)
+        # a committee meeting made recurring: every meeting is the committee's, none copies
+        # the first one's agenda
+        self.env.invalidate_all()
+        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[meeting.start.weekday()]
+        meeting.with_user(self.sam).write(
+            {"recurrency": True, "rrule_type": "weekly", "count": 2, weekday: True}
+        )
+        meetings = meeting.recurrence_id.calendar_event_ids
+        self.assertEqual(len(meetings), 2)
+        self.assertEqual(meetings.ccm_committee_id, self.committee)
+        self.assertTrue(meeting.ccm_agenda)
+        self.assertFalse((meetings - meeting).ccm_agenda)
         # a member of the committee sees the committee page and its fields
         arch = (
             self.env["calendar.event"]

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged, users
+from odoo.tests import new_test_user, tagged, users
 
 from .common import CustomerManagementCase
 
@@ -68,3 +68,20 @@ class TestSecurity(CustomerManagementCase):
         self.assertFalse(
             self.env["crm.customer.need"].with_user(self.salesman).search([("id", "=", need.id)])
         )
+
+    def test_users_outside_the_addon_duplicate_its_records(self):
+        """Odoo copies as the copying user every copied field, the addon's too: a product
+        manager outside Customer Management duplicates a product, which keeps the needs it
+        serves (read from the database: a cached value would hide the check)."""
+        category = self.env.ref("crm_customer_management.need_category_price")
+        product = self.env["product.template"].create(
+            {"name": "Bulk pack", "ccm_need_category_ids": [(6, 0, category.ids)]}
+        )
+        clerk = new_test_user(
+            self.env, login="ccm_sec_clerk", groups="base.group_user,stock.group_stock_manager"
+        )
+        self.env.invalidate_all()
+        copy = self.env["product.template"].browse(product.with_user(clerk).copy().id)
+        self.assertEqual(copy.ccm_need_category_ids, category)
+        with self.assertRaises(AccessError):
+            copy.with_user(clerk).read(["ccm_need_category_ids"])

@@ -213,3 +213,25 @@ class TestSurveySuggestion(CustomerManagementCase):
             (suggestion.department_id, suggestion.user_id),
             (self.service_department, self.wanda),
         )
+
+    def test_a_survey_officer_outside_the_addon_copies_a_survey(self):
+        # Odoo's survey officers copy surveys: the copy reads every copied field of the
+        # questions, the addon's included, and keeps which answers are suggestions,
+        officer = new_test_user(
+            self.env,
+            login="ccm_sug_sam",
+            name="Sam Survey",
+            groups="survey.group_survey_manager,base.group_user",
+        )
+        self.env.invalidate_all()  # read from the database: a cached value hides the check
+        copy = self.delivery.with_user(officer).copy()
+        comment = copy.question_ids.filtered(lambda q: q.question_type == "text_box")
+        self.assertEqual(len(comment), 1)
+        self.assertTrue(comment.ccm_answers_are_suggestions)
+        self.assertEqual(
+            comment.ccm_suggestion_category_id,
+            self.env.ref("crm_customer_management.suggestion_category_delivery"),
+        )
+        # which he does not see
+        with self.assertRaises(AccessError):
+            comment.with_user(officer).read(["ccm_answers_are_suggestions"])

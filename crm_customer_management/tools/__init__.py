@@ -1,2 +1,3 @@
+from . import copying
 from . import cron
 from . import sql
