@@ -402,17 +402,24 @@ def op_churn_train(env, ctx):
 
 
 def op_churn_score(env, ctx):
-    """Scoring all customers with the trained model (features as of today, one UPDATE)."""
+    """Scoring all customers with the night's model, as the nightly run scores them: in a
+    transaction of its own that has written nothing yet (features as of today gathered side
+    by side, one COPY, one UPDATE). The model is trained and committed once, as the night
+    leaves it; scoring in the training's own transaction would rewrite rows it has just
+    written, whose foreign keys PostgreSQL then checks again (2.5 s of the 8.6 s measured
+    that way)."""
     service = env["crm.customer.churn"]
-    state = {}
-
-    def setup():
-        state["run"] = service._train(ctx["company"])
+    company = ctx["company"]
+    if not company.ccm_churn_model_id.params:
+        service._train(company)
+        env.cr.commit()
+        vacuum(env.cr.dbname)
+    model = company.ccm_churn_model_id
 
     def run():
-        service._score(ctx["company"], state["run"], ctx["today"])
+        service._score(company, model, ctx["today"])
 
-    return run, None, {"seconds": 3}, setup
+    return run, None, {"seconds": 3}
 
 
 def behaviour_ari(env, company):

@@ -53,6 +53,15 @@ class TestSqlTools(TransactionCase):
             parallel.sort_index(axis=1), serial.sort_index(axis=1), check_dtype=False
         )
 
+    def test_churn_gather_parallel_equals_serial(self):
+        Churn = self.aside_env["crm.customer.churn"]
+        company = self.aside_env.ref("base.main_company")
+        today = date.today()
+        parallel = Churn._gather(company, today, today)
+        self.aside.execute("SELECT txid_current()")
+        serial = Churn._gather(company, today, today)
+        pd.testing.assert_frame_equal(parallel, serial, check_dtype=False)
+
     def test_never_reads_aside_on_the_test_cursor(self):
         self.assertIsNone(query_frames_parallel(self.env, ["SELECT 1 AS partner_id"], {}))
 
