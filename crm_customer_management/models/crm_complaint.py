@@ -175,7 +175,11 @@ class CrmComplaint(models.Model):
     )
     # After resolution
     survey_answer_id = fields.Many2one(
-        "survey.user_input", readonly=True, copy=False, groups="base.group_user"
+        "survey.user_input",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",  # the satisfaction answers find their complaint by it
+        groups="base.group_user",
     )
     csat_score = fields.Integer(
         "CSAT", readonly=True, copy=False, aggregator="avg", groups="base.group_user"
