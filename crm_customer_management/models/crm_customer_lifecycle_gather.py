@@ -3,7 +3,7 @@ import pandas as pd
 from odoo import models
 
 from ..analytics import kpi, lifecycle
-from ..tools.sql import partner_filter
+from ..tools.sql import partner_filter, without_jit
 
 
 class CrmCustomerLifecycle(models.AbstractModel):
@@ -31,17 +31,19 @@ class CrmCustomerLifecycle(models.AbstractModel):
     def _gather(self, company, today, partner_ids):
         """One row per customer: the inputs of ``analytics.lifecycle.evaluate``."""
         params = self._gather_params(company, today, partner_ids)
-        frames = [
-            self._query_frame(method(), params)
-            for method in (
-                self._sql_purchases,
-                self._sql_history,
-                self._sql_leads,
-                self._sql_profile,
-                self._sql_answers,
-                self._sql_complaints,
-            )
-        ]
+        # compiling these reads of whole tables (JIT) costs more than it saves
+        with without_jit(self.env.cr):
+            frames = [
+                self._query_frame(method(), params)
+                for method in (
+                    self._sql_purchases,
+                    self._sql_history,
+                    self._sql_leads,
+                    self._sql_profile,
+                    self._sql_answers,
+                    self._sql_complaints,
+                )
+            ]
         frames = [f for f in frames if f is not None]
         # customers = whoever bought, was classified, or has an open lead
         keys = ("first_purchase", "stage", "lead_stage")

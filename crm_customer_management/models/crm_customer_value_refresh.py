@@ -18,6 +18,7 @@ from ..tools.sql import (
     partner_filter,
     query_frame,
     query_frames_parallel,
+    without_jit,
 )
 from .crm_customer_value import (
     DATE_COLUMNS,
@@ -169,7 +170,11 @@ class CrmCustomerValue(models.Model):
                 joined = f"SELECT * FROM ({joined}) base" + "".join(
                     f" LEFT JOIN ({query}) l{i} USING (partner_id)" for i, query in enumerate(left)
                 )
-            raw = self._query_frame(joined, params)
+            # one statement of many parts: its cost estimate passes PostgreSQL's JIT
+            # thresholds, and compiling it took ten times as long as running it (7.3 s for
+            # a batch of 2,000 customers of the event queue at 100,000)
+            with without_jit(self.env.cr):
+                raw = self._query_frame(joined, params)
         raw.index = raw.index.astype("int64")
         raw = raw.sort_index()
         raw.index.name = "partner_id"

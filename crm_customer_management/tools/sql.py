@@ -219,8 +219,8 @@ def without_jit(cr):
     setting (an error's rollback restores it too). For reads of many short queries on big
     tables, such as the KPI dashboard's: their cost estimates pass the JIT thresholds, and
     compiling them takes longer than running them (seconds at 100,000 customers)."""
-    cr.execute("SELECT current_setting('jit')")
+    # the setting read and changed in one round trip (select items run in order)
+    cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
     jit = cr.fetchone()[0]
-    cr.execute("SET LOCAL jit = off")
     yield
     cr.execute("SELECT set_config('jit', %s, true)", [jit])
