@@ -162,36 +162,38 @@ class CrmCustomerCohortReport(models.Model):
         )
         total = cr.rowcount
         cr.execute("ANALYZE ccm_cohort_rows")
-        # rows are unique on (customer or none, salesperson or none, cohort, month); every
-        # other column follows from them, but a changed one is a changed row too
-        same = """COALESCE(n.partner_id, 0) = COALESCE(r.partner_id, 0)
-                  AND COALESCE(n.user_id, 0) = COALESCE(r.user_id, 0)
-                  AND n.cohort_month = r.cohort_month AND n.month = r.month
-                  AND n.cohort_period = r.cohort_period
-                  AND n.purchase_period = r.purchase_period
-                  AND n.month_offset = r.month_offset AND n.cohort_size = r.cohort_size
-                  AND n.nbr = r.nbr AND n.retention = r.retention"""
+        # The rows that differ: those of only one side when both sides are grouped on every
+        # column (one hashed pass; anti-joins both ways on ten columns sorted 333,000 rows
+        # four times at 100,000 customers). NULLs group together, as the customer or the
+        # salesperson of the cohort sizes are none. A row is unique on its customer,
+        # salesperson, cohort and month, so a group of one is a changed or vanished row (the
+        # stored one, with its id) or a new or changed one (from the temporary table).
+        columns = (
+            "partner_id, user_id, cohort_month, cohort_period, month, purchase_period,"
+            " month_offset, cohort_size, nbr, retention"
+        )
         cr.execute(
             f"""
-            DELETE FROM crm_customer_cohort_report r
-             WHERE r.company_id = %(company_id)s
-               AND NOT EXISTS (SELECT 1 FROM ccm_cohort_rows n WHERE {same})
+            CREATE TEMP TABLE ccm_cohort_diff ON COMMIT DROP AS
+            SELECT MAX(id) AS id, {columns}
+              FROM (SELECT NULL::int AS id, {columns} FROM ccm_cohort_rows
+                     UNION ALL
+                    SELECT id, {columns} FROM crm_customer_cohort_report
+                     WHERE company_id = %(company_id)s) both_sides
+             GROUP BY {columns}
+            HAVING COUNT(*) = 1
             """,  # noqa: S608 - constant SQL fragments
             {"company_id": company.id},
         )
         cr.execute(
+            """DELETE FROM crm_customer_cohort_report r USING ccm_cohort_diff d
+                WHERE d.id = r.id"""
+        )
+        cr.execute(
             f"""
-            WITH kept AS MATERIALIZED (
-                SELECT * FROM crm_customer_cohort_report WHERE company_id = %(company_id)s
-            )
-            INSERT INTO crm_customer_cohort_report
-                   (company_id, partner_id, user_id, cohort_month, cohort_period, month,
-                    purchase_period, month_offset, cohort_size, nbr, retention)
-            SELECT %(company_id)s, n.partner_id, n.user_id, n.cohort_month, n.cohort_period,
-                   n.month, n.purchase_period, n.month_offset, n.cohort_size, n.nbr,
-                   n.retention
-              FROM ccm_cohort_rows n
-             WHERE NOT EXISTS (SELECT 1 FROM kept r WHERE {same})
+            INSERT INTO crm_customer_cohort_report (company_id, {columns})
+            SELECT %(company_id)s, {columns} FROM ccm_cohort_diff WHERE id IS NULL;
+            DROP TABLE ccm_cohort_diff
             """,  # noqa: S608 - constant SQL fragments
             {"company_id": company.id},
         )
