@@ -26,6 +26,7 @@ from . import res_company_kpi
 from . import crm_customer_campaign_cost
 from . import crm_customer_date_mixin
 from . import crm_customer_kpi
+from . import crm_customer_kpi_customers
 from . import crm_customer_kpi_sales
 from . import crm_customer_kpi_complaint
 from . import crm_customer_kpi_staff
