@@ -1,3 +1,4 @@
+import json
 import math
 
 import numpy as np
@@ -73,3 +74,37 @@ def test_too_few_churners_refused():
     train = pd.concat([_customers(5, rng, True), _customers(50, rng, False)], ignore_index=True)
     with pytest.raises(ValueError, match="at least 10"):
         churn.train_and_evaluate(train, train)
+
+
+def test_drivers_by_hand():
+    # contributions (x - mean) / scale * coef: row 0 -> [2, 0, 3, -1]: features 2 then 0
+    # (the third does not push up); row 1 -> [1, 1, 1, 1]: a tie, in feature order; row 2
+    # -> all <= 0: none
+    params = {"mean": [0, 0, 0, 0], "scale": [1, 1, 1, 1], "coef": [1, 1, 1, 1], "intercept": 0}
+    X = np.array([[2.0, 0.0, 3.0, -1.0], [1.0, 1.0, 1.0, 1.0], [0.0, -1.0, 0.0, -2.0]])
+    indices = churn.driver_indices(params, X)
+    assert indices.tolist() == [[2, 0, -1], [0, 1, 2], [-1, -1, -1]]
+    names = ("a", "b", "c", "d")
+    assert churn.drivers(params, X, names=names) == [["c", "a"], ["a", "b", "c"], []]
+
+
+def test_drivers_json_is_the_json_of_the_figures():
+    # each row's [[name, figure], ...] as json.dumps writes it: whole numbers, rounded
+    # decimals, None and text figures, rows of three, two and no drivers
+    names = ("recency_ratio", "log_recency", "risk_stage", "payment_delay")
+    figures = {
+        "recency_ratio": [2.3, None, 1.0],
+        "log_recency": [120, 7, None],
+        "risk_stage": ["at_risk", None, "lost"],
+        "payment_delay": [None, -3, 12],
+    }
+    indices = np.array([[0, 2, 1], [3, 1, -1], [-1, -1, -1]])
+    texts = churn.drivers_json(indices, figures, names=names)
+    expected = [
+        [["recency_ratio", 2.3], ["risk_stage", "at_risk"], ["log_recency", 120]],
+        [["payment_delay", -3], ["log_recency", 7]],
+        [],
+    ]
+    assert texts == [json.dumps(row) for row in expected]
+    assert [json.loads(text) for text in texts] == expected
+    assert churn.drivers_json(np.empty((0, 3), dtype=int), figures, names=names) == []

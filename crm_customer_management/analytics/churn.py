@@ -23,6 +23,7 @@ of a cut-off date (``crm.customer.churn``) with these raw columns (index: partne
 ``tier``                value tier (None when unknown)
 """
 
+import json
 import math
 
 import numpy as np
@@ -192,15 +193,50 @@ def score(params, X):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
 
 
-def drivers(params, X, names=FEATURES, count=DRIVER_COUNT):
+def driver_indices(params, X, count=DRIVER_COUNT):
     """The ``count`` features that push each customer's churn up the most (positive
-    contributions only), as lists of feature names, strongest first."""
+    contributions only), strongest first (ties in feature order): an integer array of
+    shape (rows, ``count``) of column indexes of ``X``, -1 where fewer features push up
+    (always after the others)."""
     contrib = contributions(params, X)
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :count]
-    out = []
-    for row, idx in zip(contrib, order, strict=True):
-        out.append([names[i] for i in idx if row[i] > 1e-9])
-    return out
+    top = np.take_along_axis(contrib, order, axis=1)
+    return np.where(top > 1e-9, order, -1)
+
+
+def drivers(params, X, names=FEATURES, count=DRIVER_COUNT):
+    """:func:`driver_indices` as lists of feature names."""
+    return [[names[i] for i in row if i >= 0] for row in driver_indices(params, X, count)]
+
+
+def drivers_json(indices, figures, names=FEATURES):
+    """Per row, the JSON text of ``[[driver name, its figure], ...]`` for the driver
+    ``indices`` of :func:`driver_indices`; ``figures``: feature name -> the per-row figure
+    told with it (None, a number or a text). Only the drivers' own figures are encoded,
+    feature by feature: a third of the figures at most, no per-row JSON encoder."""
+    indices = np.asarray(indices)
+    n = len(indices)
+    out = np.full(n, "[", dtype=object)
+    for k in range(indices.shape[1] if indices.ndim == 2 else 0):
+        column = indices[:, k]
+        for feature in np.unique(column[column >= 0]).tolist():
+            rows = np.flatnonzero(column == feature)
+            head = ("[" if k == 0 else ", [") + json.dumps(names[feature]) + ", "
+            values = figures[names[feature]]
+            out[rows] += [head + _json_scalar(values[r]) + "]" for r in rows.tolist()]
+    out += "]"
+    return out.tolist()
+
+
+def _json_scalar(value):
+    """JSON text of None, a number or a text (``json.dumps`` of one value, faster)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "null"
+    return repr(value)
 
 
 def train_and_evaluate(train, test, bgnbd_test=None, C=1.0):

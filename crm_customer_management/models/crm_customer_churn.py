@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..analytics import churn, clv
+from ..analytics.lifecycle import STAGES
 from ..tools.cron import run_per_company
 from ..tools.sql import (
     in_company_currency,
@@ -156,7 +157,8 @@ class CrmCustomerChurn(models.AbstractModel):
         the number of customers scored."""
         if frame is None:
             frame = self._gather(company, today, None)
-        X = churn.features(frame).to_numpy()
+        features = churn.features(frame)
+        X = features.to_numpy()
         params = run.sudo().params
         if run.chosen == "model":
             scores = churn.score(params["model"], X)
@@ -164,10 +166,11 @@ class CrmCustomerChurn(models.AbstractModel):
             scores = churn.score(params["recency"], X[:, [churn.FEATURES.index("log_recency")]])
         else:  # BG/NBD: the profile's own churn probability
             scores = np.full(len(frame), np.nan)
-        names = churn.drivers(params["model"], X)
-        details = self._driver_values(frame)
+        drivers = churn.drivers_json(
+            churn.driver_indices(params["model"], X), self._driver_values(frame, features)
+        )
         self.env["crm.customer.value"].flush_model()
-        self._load_scores(frame.index, scores, names, details)
+        self._load_scores(frame.index, scores, drivers)
         self.env.cr.execute(
             """
             UPDATE crm_customer_value v
@@ -190,8 +193,8 @@ class CrmCustomerChurn(models.AbstractModel):
         )
         return scored
 
-    def _load_scores(self, partner_ids, scores, names, details):
-        """The scores and drivers into the session's temporary table
+    def _load_scores(self, partner_ids, scores, drivers):
+        """The scores and drivers (JSON texts) into the session's temporary table
         ``ccm_churn_score_load`` by one text COPY (100,000 JSON texts as query parameters
         cost more to send and to plan than the UPDATE itself)."""
         cr = self.env.cr
@@ -200,24 +203,22 @@ class CrmCustomerChurn(models.AbstractModel):
                    (partner_id int4, score float8, drivers jsonb) ON COMMIT DELETE ROWS"""
         )
         cr.execute("TRUNCATE ccm_churn_score_load")
-        # JSON of driver names and numbers: no tab, newline or backslash to escape
-        lines = []
-        for i, (pid, score, row) in enumerate(
-            zip(partner_ids.tolist(), scores.tolist(), names, strict=True)
-        ):
-            drivers = json.dumps([[name, details[name][i]] for name in row])
-            lines.append(f"{pid}\t{NULL_COPY if math.isnan(score) else repr(score)}\t{drivers}\n")
+        # JSON of driver names, numbers and stage keys: no tab, newline or backslash to escape
+        lines = [
+            f"{pid}\t{NULL_COPY if math.isnan(score) else repr(score)}\t{text}\n"
+            for pid, score, text in zip(partner_ids.tolist(), scores.tolist(), drivers, strict=True)
+        ]
         cr.copy_expert(
             "COPY ccm_churn_score_load (partner_id, score, drivers) FROM STDIN",
             io.StringIO("".join(lines)),
         )
 
     @staticmethod
-    def _driver_values(frame):
-        """The figure each driver is told with, in its natural unit, per customer."""
+    def _driver_values(frame, features):
+        """The figure each driver is told with, in its natural unit, per customer
+        (``features``: ``churn.features(frame)``)."""
         interval = churn.usual_interval(frame)
         recency = frame["recency_days"].to_numpy(dtype=float)
-        features = churn.features(frame)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(interval > 0, recency / interval, np.nan)
 
@@ -265,6 +266,7 @@ class CrmCustomerChurn(models.AbstractModel):
             "end": end or cutoff,
             "half_year": HALF_YEAR,
             "complaint_days": COMPLAINT_DAYS,
+            "stages": list(STAGES),
         }
 
     def _gather(self, company, cutoff, end):
@@ -272,15 +274,8 @@ class CrmCustomerChurn(models.AbstractModel):
         ``analytics.churn`` and ``days_to_next`` (days to the first purchase after the
         cut-off, up to ``end``; NaN when none)."""
         params = self._gather_params(company, cutoff, end)
-        queries = [self._sql_orders()] + [
-            query
-            for query in (
-                self._sql_stock(),
-                self._sql_payments(),
-                self._sql_complaints(),
-                self._sql_answers(),
-            )
-            if query
+        queries = [self._sql_orders(), self._sql_stage()] + [
+            query for query in self._feature_queries(company, cutoff, end) if query
         ]
         # side by side on one snapshot when this transaction has written nothing (the
         # nightly run), else one after the other
@@ -296,34 +291,69 @@ class CrmCustomerChurn(models.AbstractModel):
             if col not in frame:
                 frame[col] = np.nan
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-        self.env.cr.execute(self._sql_stage(), params)  # text: not through query_frame
-        stages = dict(self.env.cr.fetchall())
-        frame["stage"] = [stages.get(pid) for pid in frame.index]
+        # the stage's position in the lifecycle (a number, as every column of the frames)
+        position = frame.pop("stage_position").to_numpy()
+        keys = np.array((None, *STAGES), dtype=object)
+        frame["stage"] = keys[np.nan_to_num(position, nan=0).astype(int)]
         return frame.sort_index()
+
+    def _feature_queries(self, company, cutoff, end):
+        """The queries of the features beside the orders'. As of today once the values
+        were refreshed today (the nightly run refreshes them before it scores), the
+        deliveries, returns and payment delay are the value profiles' own figures, which
+        the value refresh gathered from the same documents by the same rules: reading
+        them instead of 1.5 million stock moves and every paid invoice again is most of
+        the scoring's time. As of a past cut-off, or with older profiles, they are
+        gathered from the documents."""
+        current = end is None and self._profiles_current(company, cutoff)
+        return [
+            self._sql_profile_figures() if current else self._sql_stock(),
+            None if current else self._sql_payments(),
+            self._sql_complaints(),
+            self._sql_answers(),
+        ]
+
+    def _profiles_current(self, company, day):
+        """Whether ``company``'s value profiles hold the figures as of ``day``: refreshed
+        in full on that day (the customer event queue keeps those whose documents changed
+        since then current)."""
+        refreshed = company.sudo().ccm_value_refreshed_at
+        return bool(refreshed) and fields.Datetime.context_timestamp(self, refreshed).date() == day
 
     # Each _sql_* hook returns a query grouped by commercial partner (column partner_id) with
     # %(company_id)s, %(cutoff)s and %(end)s placeholders.
 
+    def _sql_profile_figures(self):
+        """Deliveries, returns and payment delay as of the last value refresh, from the
+        value profiles (see :meth:`_feature_queries`)."""
+        return """
+            SELECT partner_id, delivered_qty, returned_qty,
+                   avg_payment_delay::float8 AS payment_delay
+              FROM crm_customer_value
+             WHERE company_id = %(company_id)s
+        """
+
     def _sql_orders(self):
         """Recency, purchase days, span, amounts, margin and spend trend as of the cut-off,
-        and the days to the next purchase after it (confirmed orders)."""
+        and the days to the next purchase after it (confirmed orders). One aggregation over
+        the orders, the purchase days counted distinct (two, by day then by customer, took
+        twice as long: a day rarely has two orders of one customer), the dates compared as
+        timestamps (a date cast per order and bound is most of a filter's cost)."""
         return f"""
-            WITH days AS (
+            WITH orders AS MATERIALIZED (
                 SELECT p.commercial_partner_id AS partner_id,
                        (so.date_order AT TIME ZONE 'UTC')::date AS day,
-                       SUM({in_company_currency("so.amount_untaxed")}::float8) AS amount,
-                       SUM({in_company_currency("COALESCE(so.margin, 0)")}::float8) AS margin
+                       {in_company_currency("so.amount_untaxed")} AS amount,
+                       {in_company_currency("COALESCE(so.margin, 0)")} AS margin
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                   AND (so.date_order AT TIME ZONE 'UTC')::date <= %(end)s
-                 GROUP BY 1, 2
+                   AND so.date_order AT TIME ZONE 'UTC' < %(end)s + 1
             )
             SELECT partner_id,
                    %(cutoff)s - MAX(day) FILTER (WHERE day <= %(cutoff)s) AS recency_days,
-                   COUNT(*) FILTER (WHERE day <= %(cutoff)s) AS purchase_days,
-                   MAX(day) FILTER (WHERE day <= %(cutoff)s)
-                       - MIN(day) AS span_days,
+                   COUNT(DISTINCT day) FILTER (WHERE day <= %(cutoff)s) AS purchase_days,
+                   MAX(day) FILTER (WHERE day <= %(cutoff)s) - MIN(day) AS span_days,
                    SUM(amount) FILTER (WHERE day <= %(cutoff)s) AS amount,
                    SUM(margin) FILTER (WHERE day <= %(cutoff)s) AS margin,
                    SUM(amount) FILTER (WHERE day <= %(cutoff)s
@@ -331,7 +361,7 @@ class CrmCustomerChurn(models.AbstractModel):
                    SUM(amount) FILTER (WHERE day <= %(cutoff)s - %(half_year)s
                        AND day > %(cutoff)s - 2 * %(half_year)s) AS amount_prior,
                    MIN(day) FILTER (WHERE day > %(cutoff)s) - %(cutoff)s AS days_to_next
-              FROM days
+              FROM orders
              GROUP BY partner_id
             HAVING MIN(day) <= %(cutoff)s
         """  # noqa: S608 - constant fragments
@@ -367,19 +397,23 @@ class CrmCustomerChurn(models.AbstractModel):
         """  # noqa: S608 - constant fragments
 
     def _sql_complaints(self):
+        """Complaints opened in the 90 days before the cut-off, open at it, and closed by it
+        with the customer kept or won back; dates compared as timestamps: ``day(t) <= d``
+        is ``t < d + 1`` (midnight of the session's time zone, as the date cast)."""
         return """
             SELECT commercial_partner_id AS partner_id,
-                   COUNT(*) FILTER (WHERE (date_open AT TIME ZONE 'UTC')::date
-                                          > %(cutoff)s - %(complaint_days)s) AS complaints_90d,
+                   COUNT(*) FILTER (WHERE date_open AT TIME ZONE 'UTC'
+                                          >= %(cutoff)s - %(complaint_days)s + 1)
+                       AS complaints_90d,
                    COUNT(*) FILTER (WHERE date_closed IS NULL
-                                       OR (date_closed AT TIME ZONE 'UTC')::date > %(cutoff)s)
+                                       OR date_closed AT TIME ZONE 'UTC' >= %(cutoff)s + 1)
                        AS complaints_open,
-                   COUNT(*) FILTER (WHERE (date_closed AT TIME ZONE 'UTC')::date <= %(cutoff)s
+                   COUNT(*) FILTER (WHERE date_closed AT TIME ZONE 'UTC' < %(cutoff)s + 1
                                       AND outcome IN ('retained', 'won_back'))
                        AS complaints_recovered
               FROM crm_complaint
              WHERE company_id = %(company_id)s AND intake_state = 'qualified'
-               AND (date_open AT TIME ZONE 'UTC')::date <= %(cutoff)s
+               AND date_open AT TIME ZONE 'UTC' < %(cutoff)s + 1
              GROUP BY commercial_partner_id
         """
 
@@ -399,12 +433,14 @@ class CrmCustomerChurn(models.AbstractModel):
         """  # noqa: S608 - constant fragments
 
     def _sql_stage(self):
-        """The lifecycle stage each customer was in at the cut-off."""
+        """The lifecycle stage each customer was in at the cut-off, as its position in
+        ``analytics.lifecycle.STAGES`` (1 for the first)."""
         return """
-            SELECT DISTINCT ON (partner_id) partner_id, stage_to AS stage
+            SELECT DISTINCT ON (partner_id) partner_id,
+                   ARRAY_POSITION(%(stages)s::varchar[], stage_to::varchar) AS stage_position
               FROM crm_customer_lifecycle_history
              WHERE company_id = %(company_id)s
-               AND (date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+               AND date AT TIME ZONE 'UTC' < %(cutoff)s + 1
              ORDER BY partner_id, date DESC, id DESC
         """
 

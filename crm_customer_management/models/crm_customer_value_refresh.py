@@ -255,7 +255,11 @@ class CrmCustomerValue(models.Model):
         """  # noqa: S608 - constant fragments
 
     def _sql_payments(self):
-        paid = paid_invoices("%(today)s", partner_filter("m.commercial_partner_id"))
+        # paid by today: a payment dated later has not come yet (the churn features as of
+        # today read these figures, see crm.customer.churn._feature_queries)
+        paid = paid_invoices(
+            "%(today)s", partner_filter("m.commercial_partner_id"), paid_by_cutoff=True
+        )
         return f"""
             WITH paid AS ({paid})
             SELECT partner_id,
@@ -291,6 +295,7 @@ class CrmCustomerValue(models.Model):
                  CROSS JOIN customer_locations cl
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
                    AND sm.picking_id IS NOT NULL
+                   AND (sm.date AT TIME ZONE 'UTC')::date <= %(today)s
                    AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
                    {pickings}
                  GROUP BY 1, 2

@@ -1,5 +1,7 @@
-from datetime import date
+from datetime import date, datetime
 
+import numpy as np
+import pandas as pd
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -131,6 +133,50 @@ class TestCustomerValue(DedicatedCompanyCase):
             ),
             self.alpha,
         )
+
+    def test_churn_features_of_today_are_the_profiles_figures(self):
+        # Alpha: 15 delivered, 3 returned, invoice 1 paid 10 days late (test above); Bruno
+        # pays on July 5, after the refresh date: not paid yet as of June 30, for the
+        # profile as for the churn features
+        self._alpha_history()
+        self.pay(self._bruno_history().invoice_ids, date(2026, 7, 5))
+        self.refresh(TODAY)
+        bruno = self.profile(self.bruno)
+        self.assertEqual(bruno.paid_count, 0)
+        self.assertFalse(bruno.avg_payment_delay)
+        Churn = self.env["crm.customer.churn"]
+        columns = ["delivered_qty", "returned_qty", "payment_delay"]
+        expected = pd.DataFrame(
+            {
+                "delivered_qty": [15.0, np.nan],
+                "returned_qty": [3.0, np.nan],
+                "payment_delay": [10.0, np.nan],
+            },
+            index=pd.Index([self.alpha.id, self.bruno.id], dtype="int64", name="partner_id"),
+        )
+        with freeze_time("2026-06-30 12:00"):
+            # refreshed on the scoring day (noon UTC: that day in any user's time zone):
+            # read from the profiles
+            self.company.ccm_value_refreshed_at = datetime(2026, 6, 30, 12, 0)
+            self.assertTrue(Churn._profiles_current(self.company, TODAY))
+            current = Churn._gather(self.company, TODAY, None)
+            # refreshed the day before: gathered from the moves and payments
+            self.company.ccm_value_refreshed_at = datetime(2026, 6, 29, 8, 0)
+            self.assertFalse(Churn._profiles_current(self.company, TODAY))
+            gathered = Churn._gather(self.company, TODAY, None)
+        for frame in (current, gathered):
+            pd.testing.assert_frame_equal(frame[columns].sort_index(), expected, check_names=False)
+        pd.testing.assert_frame_equal(current, gathered[current.columns])
+        # the ordered figures as of June 30: Alpha's last purchase 107 days before, on two
+        # days 64 days apart, 1,500 ordered (all in the half-year before: trend +100 %)
+        alpha = current.loc[self.alpha.id]
+        self.assertEqual(
+            (alpha.recency_days, alpha.purchase_days, alpha.span_days), (107.0, 2.0, 64.0)
+        )
+        self.assertAlmostEqual(alpha.amount, 1500.0)
+        self.assertAlmostEqual(alpha.amount_recent, 1500.0)
+        self.assertTrue(np.isnan(alpha.amount_prior))
+        self.assertTrue(np.isnan(alpha.days_to_next))
 
     def test_refresh_is_idempotent_and_below_zero_tier(self):
         self._bruno_history()

@@ -27,10 +27,10 @@ def partner_filter(column):
 
 def in_company_currency(amount):
     """SQL: an amount of a sale order (alias ``so``) in its company's currency, as Odoo's
-    ``sale.report`` converts it (the order's ``currency_rate``: company -> order currency)."""
-    return (
-        f"({amount} / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END)"
-    )
+    ``sale.report`` converts it (the order's ``currency_rate``: company -> order currency),
+    as a float8: divided in floating point, not in numeric arithmetic, which took a fifth
+    of the time of a gather over all orders."""
+    return f"(({amount})::float8 / COALESCE(NULLIF(so.currency_rate::float8, 0), 1.0))"
 
 
 def paid_invoices(as_of, condition="TRUE", paid_by_cutoff=False):
