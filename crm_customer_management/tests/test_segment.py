@@ -158,7 +158,8 @@ class TestCustomerSegment(DedicatedCompanyCase):
         self.env.cr.execute(SQL("EXPLAIN %s", every._members_statement(D2)))
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertRegex(plan, r"(Hash|Merge) Full Join")
-        self.assertIn("Tid Scan on crm_customer_segment_member_rel", plan)
+        # by row address: a Tid Scan, or on a table this small a scan of its few pages
+        self.assertRegex(plan, r"(TID Cond|Filter): \(ctid = ANY")
         self.assertNotIn("Anti Join", plan)
 
     @users("ccm_salesman")
