@@ -381,7 +381,7 @@ class CrmCustomerChurn(models.AbstractModel):
               JOIN stock_picking sp ON sp.id = sm.picking_id
               JOIN res_partner p ON p.id = sp.partner_id
              WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
-               AND (sm.date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+               AND sm.date AT TIME ZONE 'UTC' < %(cutoff)s + 1
                AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
              GROUP BY p.commercial_partner_id
         """
@@ -428,7 +428,7 @@ class CrmCustomerChurn(models.AbstractModel):
                         ELSE (a.score - 1) / 4.0 END AS satisfaction
               FROM ({answers}) a
              WHERE a.company_id = %(company_id)s
-               AND (a.date AT TIME ZONE 'UTC')::date <= %(cutoff)s
+               AND a.date AT TIME ZONE 'UTC' < %(cutoff)s + 1
              ORDER BY a.partner_id, a.date DESC, a.answer_id DESC NULLS LAST
         """  # noqa: S608 - constant fragments
 

@@ -211,7 +211,7 @@ class CrmCustomerValue(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                   AND (so.date_order AT TIME ZONE 'UTC')::date <= %(today)s
+                   AND so.date_order AT TIME ZONE 'UTC' < %(today)s + 1
                    AND {partner_filter("p.commercial_partner_id")}
             ), days AS (
                 SELECT partner_id, day, COUNT(*) AS n, SUM(amount) AS amount,
@@ -295,7 +295,7 @@ class CrmCustomerValue(models.Model):
                  CROSS JOIN customer_locations cl
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
                    AND sm.picking_id IS NOT NULL
-                   AND (sm.date AT TIME ZONE 'UTC')::date <= %(today)s
+                   AND sm.date AT TIME ZONE 'UTC' < %(today)s + 1
                    AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
                    {pickings}
                  GROUP BY 1, 2
