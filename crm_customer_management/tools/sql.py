@@ -28,8 +28,8 @@ def partner_filter(column):
 def in_company_currency(amount):
     """SQL: an amount of a sale order (alias ``so``) in its company's currency, as Odoo's
     ``sale.report`` converts it (the order's ``currency_rate``: company -> order currency),
-    as a float8: divided in floating point, not in numeric arithmetic, which took a fifth
-    of the time of a gather over all orders."""
+    as a float8: divided in floating point, not in numeric arithmetic (a sixth of the
+    time of a gather over all orders)."""
     return f"(({amount})::float8 / COALESCE(NULLIF(so.currency_rate::float8, 0), 1.0))"
 
 
