@@ -108,3 +108,15 @@ def test_drivers_json_is_the_json_of_the_figures():
     assert texts == [json.dumps(row) for row in expected]
     assert [json.loads(text) for text in texts] == expected
     assert churn.drivers_json(np.empty((0, 3), dtype=int), figures, names=names) == []
+    # numpy's scalars and booleans, NaN, as json.dumps writes their Python equivalents
+    numpy_figures = {
+        "recency_ratio": np.array([2.5, np.nan]),
+        "log_recency": np.array([120, 7]),
+        "risk_stage": np.array([True, False]),
+        "payment_delay": [None, None],
+    }
+    texts = churn.drivers_json(np.array([[0, 1, 2], [0, 2, -1]]), numpy_figures, names=names)
+    assert [json.loads(text) for text in texts] == [
+        [["recency_ratio", 2.5], ["log_recency", 120], ["risk_stage", True]],
+        [["recency_ratio", None], ["risk_stage", False]],
+    ]

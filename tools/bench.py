@@ -403,13 +403,20 @@ def op_churn_train(env, ctx):
     return lambda: service._train(ctx["company"]), None, {"seconds": 30}
 
 
+def _today(model):
+    """Today as the nightly run sees it (the date in its user's time zone)."""
+    from odoo import fields  # noqa: PLC0415
+
+    return fields.Date.context_today(model)
+
+
 def churn_model_of_the_night(env, ctx):
     """The company's churn model as the night leaves it: the values refreshed today (the
     nightly run refreshes them before it trains and scores), the model trained, both
     committed once."""
     service = env["crm.customer.churn"]
     company = ctx["company"]
-    if not service._profiles_current(company, ctx["today"]):
+    if not service._profiles_current(company, _today(service)):
         env["crm.customer.value"]._refresh(company)
         env.cr.commit()
         vacuum(env.cr.dbname)
@@ -431,8 +438,10 @@ def op_churn_score(env, ctx):
     company = ctx["company"]
     model = churn_model_of_the_night(env, ctx)
 
+    today = _today(service)
+
     def run():
-        service._score(company, model, ctx["today"])
+        service._score(company, model, today)
 
     return run, None, {"seconds": 3}
 
@@ -446,8 +455,10 @@ def op_churn_score_stale(env, ctx):
     company = ctx["company"]
     model = churn_model_of_the_night(env, ctx)
 
+    tomorrow = _today(service) + timedelta(days=1)
+
     def run():
-        service._score(company, model, ctx["today"] + timedelta(days=1))
+        service._score(company, model, tomorrow)
 
     return run, None, None
 

@@ -229,14 +229,18 @@ def drivers_json(indices, figures, names=FEATURES):
 
 
 def _json_scalar(value):
-    """JSON text of None, a number or a text (``json.dumps`` of one value, faster)."""
+    """JSON text of None, a boolean, a number (Python's or numpy's) or a text, as
+    ``json.dumps`` writes it (NaN and infinities as null)."""
     if value is None:
         return "null"
     if isinstance(value, str):
         return json.dumps(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return "null"
-    return repr(value)
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    value = float(value)
+    return float.__repr__(value) if math.isfinite(value) else "null"
 
 
 def train_and_evaluate(train, test, bgnbd_test=None, C=1.0):

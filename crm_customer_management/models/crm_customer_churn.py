@@ -314,11 +314,12 @@ class CrmCustomerChurn(models.AbstractModel):
         ]
 
     def _profiles_current(self, company, day):
-        """Whether ``company``'s value profiles hold the figures as of ``day``: refreshed
-        in full on that day (the customer event queue keeps those whose documents changed
-        since then current)."""
-        refreshed = company.sudo().ccm_value_refreshed_at
-        return bool(refreshed) and fields.Datetime.context_timestamp(self, refreshed).date() == day
+        """Whether ``company``'s value profiles hold the figures as of ``day``: their last
+        full refresh was as of that day, by the rules of this version (the customer event
+        queue keeps those whose orders, invoices, payments and deliveries changed since
+        then current)."""
+        state = company.sudo().ccm_value_state or {}
+        return state.get("as_of") == fields.Date.to_string(day)
 
     # Each _sql_* hook returns a query grouped by commercial partner (column partner_id) with
     # %(company_id)s, %(cutoff)s and %(end)s placeholders.

@@ -80,7 +80,9 @@ class CrmCustomerValue(models.Model):
                 log("Customer value refresh of %s: %s", company.name, note)
             company.sudo().write(
                 {
-                    "ccm_value_state": _jsonable(state),
+                    # as of which day the profiles hold their figures (the churn
+                    # scoring of that day reads them, see crm.customer.churn)
+                    "ccm_value_state": {**_jsonable(state), "as_of": fields.Date.to_string(today)},
                     "ccm_value_refreshed_at": fields.Datetime.now(),
                     "ccm_value_fit_note": note,
                 }

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -154,16 +154,19 @@ class TestCustomerValue(DedicatedCompanyCase):
             },
             index=pd.Index([self.alpha.id, self.bruno.id], dtype="int64", name="partner_id"),
         )
-        with freeze_time("2026-06-30 12:00"):
-            # refreshed on the scoring day (noon UTC: that day in any user's time zone):
-            # read from the profiles
-            self.company.ccm_value_refreshed_at = datetime(2026, 6, 30, 12, 0)
-            self.assertTrue(Churn._profiles_current(self.company, TODAY))
-            current = Churn._gather(self.company, TODAY, None)
-            # refreshed the day before: gathered from the moves and payments
-            self.company.ccm_value_refreshed_at = datetime(2026, 6, 29, 8, 0)
-            self.assertFalse(Churn._profiles_current(self.company, TODAY))
-            gathered = Churn._gather(self.company, TODAY, None)
+        # the profiles hold the figures as of June 30: read from them
+        self.assertEqual(self.company.ccm_value_state["as_of"], "2026-06-30")
+        self.assertTrue(Churn._profiles_current(self.company, TODAY))
+        current = Churn._gather(self.company, TODAY, None)
+        # as of the day before (or written by a version that did not say): gathered from
+        # the moves and payments
+        self.company.ccm_value_state = {**self.company.ccm_value_state, "as_of": "2026-06-29"}
+        self.assertFalse(Churn._profiles_current(self.company, TODAY))
+        gathered = Churn._gather(self.company, TODAY, None)
+        self.company.ccm_value_state = {
+            k: v for k, v in self.company.ccm_value_state.items() if k != "as_of"
+        }
+        self.assertFalse(Churn._profiles_current(self.company, TODAY))
         for frame in (current, gathered):
             pd.testing.assert_frame_equal(frame[columns].sort_index(), expected, check_names=False)
         pd.testing.assert_frame_equal(current, gathered[current.columns])
