@@ -15,6 +15,7 @@ from ..analytics import churn, clv
 from ..analytics.lifecycle import STAGES
 from ..tools.cron import run_per_company
 from ..tools.sql import (
+    day_end,
     in_company_currency,
     paid_invoices,
     query_frame,
@@ -349,7 +350,7 @@ class CrmCustomerChurn(models.AbstractModel):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                   AND so.date_order AT TIME ZONE 'UTC' < %(end)s + 1
+                   AND so.date_order < {day_end("%(end)s")}
             )
             SELECT partner_id,
                    %(cutoff)s - MAX(day) FILTER (WHERE day <= %(cutoff)s) AS recency_days,
@@ -368,7 +369,7 @@ class CrmCustomerChurn(models.AbstractModel):
         """  # noqa: S608 - constant fragments
 
     def _sql_stock(self):
-        return """
+        return f"""
             WITH customer_locations AS (
                 SELECT ARRAY_AGG(id) AS ids FROM stock_location WHERE usage = 'customer'
             )
@@ -382,10 +383,10 @@ class CrmCustomerChurn(models.AbstractModel):
               JOIN stock_picking sp ON sp.id = sm.picking_id
               JOIN res_partner p ON p.id = sp.partner_id
              WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
-               AND sm.date AT TIME ZONE 'UTC' < %(cutoff)s + 1
+               AND sm.date < {day_end("%(cutoff)s")}
                AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
              GROUP BY p.commercial_partner_id
-        """
+        """  # noqa: S608 - constant fragments
 
     def _sql_payments(self):
         """Days paid after the due date, weighted by amount, over the invoices paid by the
@@ -399,24 +400,23 @@ class CrmCustomerChurn(models.AbstractModel):
 
     def _sql_complaints(self):
         """Complaints opened in the 90 days before the cut-off, open at it, and closed by it
-        with the customer kept or won back; dates compared as timestamps: ``day(t) <= d``
-        is ``t < d + 1`` (midnight of the session's time zone, as the date cast)."""
-        return """
+        with the customer kept or won back."""
+        end = day_end("%(cutoff)s")
+        return f"""
             SELECT commercial_partner_id AS partner_id,
-                   COUNT(*) FILTER (WHERE date_open AT TIME ZONE 'UTC'
-                                          >= %(cutoff)s - %(complaint_days)s + 1)
+                   COUNT(*) FILTER (WHERE date_open
+                                          >= {day_end("%(cutoff)s - %(complaint_days)s")})
                        AS complaints_90d,
-                   COUNT(*) FILTER (WHERE date_closed IS NULL
-                                       OR date_closed AT TIME ZONE 'UTC' >= %(cutoff)s + 1)
+                   COUNT(*) FILTER (WHERE date_closed IS NULL OR date_closed >= {end})
                        AS complaints_open,
-                   COUNT(*) FILTER (WHERE date_closed AT TIME ZONE 'UTC' < %(cutoff)s + 1
+                   COUNT(*) FILTER (WHERE date_closed < {end}
                                       AND outcome IN ('retained', 'won_back'))
                        AS complaints_recovered
               FROM crm_complaint
              WHERE company_id = %(company_id)s AND intake_state = 'qualified'
-               AND date_open AT TIME ZONE 'UTC' < %(cutoff)s + 1
+               AND date_open < {end}
              GROUP BY commercial_partner_id
-        """
+        """  # noqa: S608 - constant fragments
 
     def _sql_answers(self):
         """The last satisfaction answer in the company before the cut-off (the KPIs'
@@ -429,21 +429,20 @@ class CrmCustomerChurn(models.AbstractModel):
                         ELSE (a.score - 1) / 4.0 END AS satisfaction
               FROM ({answers}) a
              WHERE a.company_id = %(company_id)s
-               AND a.date AT TIME ZONE 'UTC' < %(cutoff)s + 1
+               AND a.date < {day_end("%(cutoff)s")}
              ORDER BY a.partner_id, a.date DESC, a.answer_id DESC NULLS LAST
         """  # noqa: S608 - constant fragments
 
     def _sql_stage(self):
         """The lifecycle stage each customer was in at the cut-off, as its position in
         ``analytics.lifecycle.STAGES`` (1 for the first)."""
-        return """
+        return f"""
             SELECT DISTINCT ON (partner_id) partner_id,
                    ARRAY_POSITION(%(stages)s::varchar[], stage_to::varchar) AS stage_position
               FROM crm_customer_lifecycle_history
-             WHERE company_id = %(company_id)s
-               AND date AT TIME ZONE 'UTC' < %(cutoff)s + 1
+             WHERE company_id = %(company_id)s AND date < {day_end("%(cutoff)s")}
              ORDER BY partner_id, date DESC, id DESC
-        """
+        """  # noqa: S608 - constant fragments
 
 
 def _is_nan(value):

@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from ..analytics import profile
 from ..tools.sql import (
     copy_float8,
+    day_end,
     decode_float8,
     in_company_currency,
     paid_invoices,
@@ -213,7 +214,7 @@ class CrmCustomerValue(models.Model):
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale' AND so.company_id = %(company_id)s
-                   AND so.date_order AT TIME ZONE 'UTC' < %(today)s + 1
+                   AND so.date_order < {day_end("%(today)s")}
                    AND {partner_filter("p.commercial_partner_id")}
             ), days AS (
                 SELECT partner_id, day, COUNT(*) AS n, SUM(amount) AS amount,
@@ -297,7 +298,7 @@ class CrmCustomerValue(models.Model):
                  CROSS JOIN customer_locations cl
                  WHERE sm.state = 'done' AND sm.company_id = %(company_id)s
                    AND sm.picking_id IS NOT NULL
-                   AND sm.date AT TIME ZONE 'UTC' < %(today)s + 1
+                   AND sm.date < {day_end("%(today)s")}
                    AND (sm.location_id = ANY(cl.ids)) <> (sm.location_dest_id = ANY(cl.ids))
                    {pickings}
                  GROUP BY 1, 2
