@@ -21,3 +21,15 @@ class AccountMove(models.Model):
                 if m.move_type == "out_invoice"
             )
         return posted
+
+    def button_draft(self):
+        # a customer invoice or credit note reset to draft no longer counts
+        customer_moves = self.filtered(
+            lambda m: m.state == "posted" and m.is_sale_document(include_receipts=False)
+        )
+        res = super().button_draft()
+        if customer_moves:
+            self.env["crm.customer.value"]._schedule_refresh(
+                (m.company_id.id, m.commercial_partner_id.id) for m in customer_moves
+            )
+        return res

@@ -20,3 +20,13 @@ class SaleOrder(models.Model):
             (o.company_id.id, o.partner_id.id, o) for o in orders
         )
         return res
+
+    def _action_cancel(self):
+        # a confirmed order cancelled no longer counts in its customer's figures
+        confirmed = self.sudo().filtered(lambda o: o.state == "sale")
+        res = super()._action_cancel()
+        if confirmed:
+            self.env["crm.customer.value"]._schedule_refresh(
+                (o.company_id.id, o.partner_id.id) for o in confirmed
+            )
+        return res

@@ -283,6 +283,34 @@ class TestCustomerValue(DedicatedCompanyCase):
         self.assertEqual(alpha.recency_days, 0)
         self.assertEqual(self.profile(self.bruno).refreshed_at, bruno_stamp)
 
+    def test_undoing_a_payment_an_invoice_or_an_order_refreshes_the_customer(self):
+        # Alpha's invoice 1 was paid 10 days late; Bruno has one order of 400, invoiced
+        inv1 = self._alpha_history()[2]
+        so3 = self._bruno_history()
+        self.process_events("2026-06-30")  # the documents' own events, done
+        self.assertEqual(self.profile(self.alpha).paid_count, 1)
+        Event = self.env["crm.customer.event"].sudo()
+        ours = [("company_id", "=", self.company.id), ("state", "=", "pending")]
+        self.assertEqual(Event.search_count(ours), 0)
+        # the payment unreconciled: invoice 1 is open again, 1,000 overdue
+        inv1.line_ids.remove_move_reconcile()
+        self.process_events("2026-06-30")
+        alpha = self.profile(self.alpha)
+        self.assertEqual(alpha.paid_count, 0)
+        self.assertFalse(alpha.avg_payment_delay)
+        self.assertAlmostEqual(alpha.overdue_amount, 1300.0)  # 1,000 + 300 of invoice 2
+        # Bruno's invoice reset to draft: no revenue, nothing overdue; his order stays
+        so3.invoice_ids.button_draft()
+        self.process_events("2026-06-30")
+        bruno = self.profile(self.bruno)
+        self.assertAlmostEqual(bruno.revenue, 0.0)
+        self.assertAlmostEqual(bruno.overdue_amount, 0.0)
+        self.assertEqual(bruno.order_count, 1)
+        # then his order cancelled: nothing of his counts any more
+        so3._action_cancel()
+        self.process_events("2026-06-30")
+        self.assertFalse(self.profile(self.bruno), "no confirmed order nor posted invoice left")
+
     def test_two_companies_stay_apart(self):
         self._alpha_history()
         company2 = self.env["res.company"].create({"name": "CCM Second Company"})
