@@ -24,7 +24,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         # a customer invoice or credit note reset to draft no longer counts
-        customer_moves = self.filtered(
+        customer_moves = self.sudo().filtered(
             lambda m: m.state == "posted" and m.is_sale_document(include_receipts=False)
         )
         res = super().button_draft()

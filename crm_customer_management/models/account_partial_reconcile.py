@@ -17,8 +17,10 @@ class AccountPartialReconcile(models.Model):
         return super().unlink()
 
     def _ccm_schedule_refresh(self):
-        """Refresh, after the commit, the customers whose invoices these reconcile."""
-        moves = (self.debit_move_id | self.credit_move_id).move_id
+        """Refresh, after the commit, the customers whose invoices these reconcile (read as
+        superuser: whoever reconciles may not read every move of the other side)."""
+        partials = self.sudo()
+        moves = (partials.debit_move_id | partials.credit_move_id).move_id
         invoices = moves.filtered(lambda m: m.is_sale_document(include_receipts=False))
         if invoices:
             self.env["crm.customer.value"]._schedule_refresh(
